@@ -1,0 +1,91 @@
+#pragma once
+// What a neuron model is to the engine: a name, documented parameters and state
+// variables, and one step over a range of neurons whose state arrays the engine owns
+// (structure of arrays). The engine dispatches once per population per step; the
+// model's loop runs without virtual calls, allocation or locks.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <hebb/core/params.hpp>
+
+namespace hebb::sim {
+
+// Receptor ports of a neuron. Current-based models add the weight (pA, signed) to
+// the port's current; conductance-based models add it (nS, >= 0) to its conductance.
+enum class receptor : std::uint8_t { exc = 0, inh = 1 };
+
+struct state_spec {
+  std::string name;
+  std::string unit;
+  std::string doc;
+};
+
+// One step of a model over neurons [begin, end): the state arrays in the order of
+// the model's state_specs, the synaptic input arriving this step per port (the model
+// adds it and sets it to zero, so the ring-buffer slot is free for reuse), the
+// external current [pA], and where to append the local indices of neurons that spike.
+template <class T>
+struct step_args {
+  T* const* var;
+  T* in_exc;
+  T* in_inh;
+  const T* i_ext;
+  std::size_t begin, end;
+  std::vector<std::uint32_t>* spikes;
+};
+
+// The entry of a model in the registry (`hebb models`, Python, model files).
+struct model_info {
+  std::string name;
+  std::string doc;
+  std::string kind;  // "neuron" or "source"
+  std::vector<param_spec> params;
+  std::vector<state_spec> state;
+  std::vector<std::string> presets;  // named parameter sets, if any
+  bool conductance_ports = false;    // weights are conductances [nS], must be >= 0
+};
+
+}  // namespace hebb::sim
+
+namespace hebb::sim {
+
+// A parameter of a params aggregate, for the registry: name, member, unit, doc.
+template <class P>
+struct field {
+  const char* name;
+  double P::*member;
+  const char* unit;
+  const char* doc;
+};
+
+// The param_specs of a params aggregate (defaults from a default-constructed P).
+template <class P, std::size_t N>
+std::vector<param_spec> specs_of(const field<P> (&fields)[N]) {
+  const P defaults{};
+  std::vector<param_spec> out;
+  for (const auto& f : fields) out.push_back({f.name, defaults.*f.member, f.unit, f.doc});
+  return out;
+}
+
+// A P from defaults overridden by `given`; unknown names name the closest valid one.
+template <class P, std::size_t N>
+P params_from(const char* owner, const field<P> (&fields)[N], const param_map& given,
+              P base = P{}) {
+  std::vector<param_spec> specs;
+  for (const auto& f : fields) specs.push_back({f.name, base.*f.member, f.unit, f.doc});
+  const param_map resolved = resolve_params(owner, specs, given);
+  for (const auto& f : fields) base.*f.member = resolved.at(f.name);
+  return base;
+}
+
+// Checks used by the models' validators: "<model>.<key> = <value> <unit>: must be ..."
+inline void require_positive(const char* model, const char* key, double v, const char* unit) {
+  if (!(v > 0)) throw Error("{}.{} = {} {}: must be > 0", model, key, v, unit);
+}
+inline void require_nonnegative(const char* model, const char* key, double v, const char* unit) {
+  if (!(v >= 0)) throw Error("{}.{} = {} {}: must be >= 0", model, key, v, unit);
+}
+
+}  // namespace hebb::sim

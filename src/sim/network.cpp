@@ -1,0 +1,285 @@
+#include <hebb/sim/network.hpp>
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace hebb::sim {
+
+namespace {
+
+double physical_memory() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+}
+
+// Thread t's range of n neurons, boundaries on multiples of 16 for the SIMD loops.
+std::pair<std::size_t, std::size_t> thread_range(std::size_t n, int t, int nth) {
+  auto cut = [&](int k) {
+    if (k >= nth) return n;
+    const std::size_t c = n * static_cast<std::size_t>(k) / static_cast<std::size_t>(nth);
+    return std::min(n, (c + 15) / 16 * 16);
+  };
+  return {cut(t), cut(t + 1)};
+}
+
+std::uint64_t steps_of(double ms, double dt, const char* what) {
+  const double s = std::round(ms / dt);
+  if (!(s >= 1) || std::fabs(s * dt - ms) > 1e-6 * std::max(1.0, ms))
+    throw Error("{} = {} ms: must be a positive multiple of dt = {} ms", what, ms, dt);
+  return static_cast<std::uint64_t>(s);
+}
+
+}  // namespace
+
+network::network(network_config c) : cfg_(std::move(c)) {
+  if (!(cfg_.dt > 0) || !std::isfinite(cfg_.dt)) throw Error("simulation.dt = {} ms: must be > 0", cfg_.dt);
+  if (cfg_.threads < 1) throw Error("simulation.threads = {}: must be >= 1", cfg_.threads);
+  if (cfg_.precision != "double" && cfg_.precision != "float")
+    throw Error("simulation.precision = '{}': must be 'double' or 'float'", cfg_.precision);
+  if (cfg_.memory_limit <= 0) cfg_.memory_limit = 0.8 * physical_memory();
+}
+
+network::~network() = default;
+network::network(network&&) noexcept = default;
+network& network::operator=(network&&) noexcept = default;
+
+void network::check_memory(double extra, const std::string& what) const {
+  const double total = static_cast<double>(bytes()) + extra;
+  if (total > cfg_.memory_limit)
+    throw Error("{} would bring the network to an estimated {:.2f} GiB, above the limit of {:.2f} GiB; "
+                "reduce sizes or connection counts",
+                what, total / (1 << 30), cfg_.memory_limit / (1 << 30));
+}
+
+population& network::add_population(population_args a) {
+  for (const auto& p : pops_)
+    if (p->name() == a.name) throw Error("population '{}' is defined twice", a.name);
+  if (a.precision.empty()) a.precision = cfg_.precision;
+  a.gid0 = gid_next_;
+  check_memory(static_cast<double>(a.size) * 64.0, fmt::format("population '{}' ({} neurons)", a.name, a.size));
+  pops_.push_back(make_population(a));
+  gid_next_ += a.size;
+  pops_.back()->prepare(cfg_.dt, 1);
+  return *pops_.back();
+}
+
+population& network::pop(const std::string& name) {
+  std::vector<std::string> names;
+  for (auto& p : pops_) {
+    if (p->name() == name) return *p;
+    names.push_back(p->name());
+  }
+  throw_unknown("population", name, names);
+}
+
+projection& network::proj(const std::string& name) {
+  std::vector<std::string> names;
+  for (auto& p : projs_) {
+    if (p->name() == name) return *p;
+    names.push_back(p->name());
+  }
+  throw_unknown("projection", name, names);
+}
+
+projection& network::connect(const std::string& pre, const std::string& post, projection_args a) {
+  population& src = pop(pre);
+  population& dst = pop(post);
+  if (a.name.empty()) a.name = fmt::format("{}_{}_{}", pre, post, projs_.size());
+  for (const auto& p : projs_)
+    if (p->name() == a.name) throw Error("projection '{}' is defined twice", a.name);
+  const double nsyn = projection::expected_synapses(a.connect, src.size(), dst.size());
+  check_memory(nsyn * 10.0 + 8.0 * static_cast<double>(src.size()),
+               fmt::format("projection '{}' (about {:.3g} synapses)", a.name, nsyn));
+  auto p = std::make_unique<projection>(static_cast<std::uint32_t>(projs_.size()), a, src, dst, cfg_.seed, cfg_.dt);
+  if (p->max_delay() > dst.max_delay()) {
+    check_memory(static_cast<double>(dst.bytes_per_neuron(p->max_delay()) - dst.bytes_per_neuron(dst.max_delay())) *
+                     static_cast<double>(dst.size()),
+                 fmt::format("the delays of projection '{}' (ring buffers of '{}')", a.name, post));
+    dst.prepare(cfg_.dt, p->max_delay());
+  }
+  projs_.push_back(std::move(p));
+  return *projs_.back();
+}
+
+void network::add_poisson_input(const std::string& target, std::vector<double> rate, double weight, receptor port) {
+  population& p = pop(target);
+  for (double r : rate)
+    if (!(r >= 0)) throw Error("poisson input to '{}': rate = {} Hz: must be >= 0", target, r);
+  if (p.info().conductance_ports && weight < 0)
+    throw Error("poisson input to '{}': weight = {} nS: conductance weights must be >= 0", target, weight);
+  p.add_poisson({next_input_id(), port, std::move(rate), weight});
+}
+
+void network::add_noise_input(const std::string& target, double mean, double sd) {
+  if (!(sd >= 0)) throw Error("noise input to '{}': sd = {} pA: must be >= 0", target, sd);
+  pop(target).add_noise({next_input_id(), mean, sd});
+  pop(target).prepare(cfg_.dt, pop(target).max_delay());
+}
+
+void network::add_current_input(const std::string& target, std::vector<double> times,
+                                std::vector<double> amplitudes, std::size_t first, std::size_t count) {
+  population& p = pop(target);
+  if (times.size() != amplitudes.size() || times.empty())
+    throw Error("current input to '{}': {} times and {} amplitudes: need the same number, at least one", target,
+                times.size(), amplitudes.size());
+  if (count == 0) count = p.size() - std::min(first, p.size());
+  if (first + count > p.size())
+    throw Error("current input to '{}': neurons [{}, {}) exceed the population size {}", target, first, first + count, p.size());
+  double last = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (!(times[i] >= 0)) throw Error("current input to '{}': times[{}] = {} ms: must be >= 0", target, i, times[i]);
+    if (i && times[i] < times[i - 1]) throw Error("current input to '{}': times must not decrease (times[{}] = {})", target, i, times[i]);
+    // the amplitude acts from the step that starts at times[i]
+    const auto step = static_cast<std::uint64_t>(std::llround(times[i] / cfg_.dt));
+    currents_.push_back({step, &p, first, first + count, amplitudes[i] - last});
+    last = amplitudes[i];
+  }
+}
+
+std::size_t network::record_spikes(const std::string& name) {
+  pop(name);
+  spikes_.push_back({name, {}, {}});
+  return spikes_.size() - 1;
+}
+
+std::size_t network::record_state(const std::string& name, std::vector<std::string> variables,
+                                  std::vector<std::uint32_t> indices, double every_ms) {
+  population& p = pop(name);
+  state_monitor m;
+  m.population = name;
+  for (const auto& v : variables) m.var_ids.push_back(p.var_index(v));
+  for (auto i : indices)
+    if (i >= p.size()) throw Error("record state of '{}': index {} is outside the population (size {})", name, i, p.size());
+  m.variables = std::move(variables);
+  m.indices = std::move(indices);
+  m.every = every_ms > 0 ? static_cast<std::uint32_t>(steps_of(every_ms, cfg_.dt, "record.every")) : 1;
+  m.data.resize(m.variables.size());
+  states_.push_back(std::move(m));
+  return states_.size() - 1;
+}
+
+std::size_t network::record_rate(const std::string& name, double bin_ms) {
+  pop(name);
+  rate_monitor m;
+  m.population = name;
+  m.bin = bin_ms > 0 ? static_cast<std::uint32_t>(steps_of(bin_ms, cfg_.dt, "record.bin")) : 1;
+  m.bin_ms = m.bin * cfg_.dt;
+  rates_.push_back(std::move(m));
+  return rates_.size() - 1;
+}
+
+std::size_t network::synapse_count() const {
+  std::size_t n = 0;
+  for (const auto& p : projs_) n += p->size();
+  return n;
+}
+
+std::size_t network::bytes() const {
+  std::size_t b = 0;
+  for (const auto& p : pops_) b += p->bytes_per_neuron(p->max_delay()) * p->size();
+  for (const auto& p : projs_) b += p->bytes();
+  return b;
+}
+
+bool network::run(double duration_ms, const run_control& control) {
+  if (!(duration_ms >= 0) || !std::isfinite(duration_ms))
+    throw Error("run duration = {} ms: must be >= 0", duration_ms);
+  const std::uint64_t n_steps = static_cast<std::uint64_t>(std::llround(duration_ms / cfg_.dt));
+  const std::uint64_t s0 = step_, s1 = step_ + n_steps;
+  std::stable_sort(currents_.begin() + static_cast<std::ptrdiff_t>(next_current_), currents_.end(),
+                   [](const auto& a, const auto& b) { return a.step < b.step; });
+  auto apply_currents = [&](std::uint64_t s) {
+    while (next_current_ < currents_.size() && currents_[next_current_].step <= s) {
+      const auto& c = currents_[next_current_++];
+      c.target->add_current(c.first, c.end, c.delta);
+    }
+  };
+  // monitors by population index, so the gather phase finds them without lookups
+  const std::size_t np = pops_.size();
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < np; ++i) index[pops_[i]->name()] = i;
+  std::vector<std::vector<spike_monitor*>> spike_mon(np);
+  std::vector<std::vector<rate_monitor*>> rate_mon(np);
+  for (auto& m : spikes_) spike_mon[index.at(m.population)].push_back(&m);
+  for (auto& m : rates_) rate_mon[index.at(m.population)].push_back(&m);
+
+  const int nth = cfg_.threads;
+  std::vector<std::vector<std::vector<std::uint32_t>>> local(nth, std::vector<std::vector<std::uint32_t>>(np));
+  std::vector<std::vector<std::uint32_t>> fired(np);
+  std::uint64_t stop_at = s1;
+  using clock = std::chrono::steady_clock;
+  auto last_report = clock::now();
+  apply_currents(s0);
+
+#pragma omp parallel num_threads(nth)
+  {
+    const int tid = omp_get_thread_num();
+    for (std::uint64_t s = s0; s < stop_at; ++s) {
+      const step_context ctx{s, cfg_.dt, cfg_.seed};
+      // update: integrate and detect, each thread over its neuron ranges
+      for (std::size_t i = 0; i < np; ++i) {
+        auto& out = local[tid][i];
+        out.clear();
+        const auto [b, e] = thread_range(pops_[i]->size(), tid, nth);
+        if (b < e) pops_[i]->update(ctx, b, e, out);
+      }
+#pragma omp barrier
+#pragma omp single
+      {
+        // gather in thread order (= neuron order), record, schedule
+        const double t = static_cast<double>(s + 1) * cfg_.dt;
+        for (std::size_t i = 0; i < np; ++i) {
+          auto& f = fired[i];
+          f.clear();
+          for (int k = 0; k < nth; ++k) f.insert(f.end(), local[k][i].begin(), local[k][i].end());
+          total_spikes_ += f.size();
+          for (auto* m : spike_mon[i]) {
+            m->times.insert(m->times.end(), f.size(), t);
+            m->senders.insert(m->senders.end(), f.begin(), f.end());
+          }
+          for (auto* m : rate_mon[i]) {
+            m->count += f.size();
+            if (++m->filled == m->bin) {
+              m->times.push_back(t);
+              m->rate.push_back(static_cast<double>(m->count) / (static_cast<double>(pops_[i]->size()) * m->bin_ms * 1e-3));
+              m->count = 0;
+              m->filled = 0;
+            }
+          }
+        }
+        for (auto& m : states_) {
+          if ((s + 1) % m.every != 0) continue;
+          const population& p = *pops_[index.at(m.population)];
+          m.times.push_back(t);
+          for (std::size_t v = 0; v < m.var_ids.size(); ++v)
+            for (auto i : m.indices) m.data[v].push_back(p.get(m.var_ids[v], i));
+        }
+        apply_currents(s + 1);
+        step_ = s + 1;
+        if (control.stop && control.stop->load(std::memory_order_relaxed)) stop_at = s + 1;
+        if (control.progress && (s + 1) % 64 == 0) {
+          const auto now = clock::now();
+          if (std::chrono::duration<double>(now - last_report).count() >= control.progress_interval) {
+            last_report = now;
+            control.progress(t, static_cast<double>(s1) * cfg_.dt, total_spikes_);
+          }
+        }
+      }
+      // deliver: each thread into its own range of every target population
+      for (const auto& pr : projs_) {
+        const auto& f = fired[index.at(pr->pre().name())];
+        if (f.empty()) continue;
+        const auto [b, e] = thread_range(pr->post().size(), tid, nth);
+        if (b < e) pr->deliver(s, f, b, e);
+      }
+#pragma omp barrier
+    }
+  }
+  if (control.progress) control.progress(time(), static_cast<double>(s1) * cfg_.dt, total_spikes_);
+  return stop_at == s1;
+}
+
+}  // namespace hebb::sim
