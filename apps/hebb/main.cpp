@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "hebb 0.1.0");
   std::map<std::string, hebb::cli::action> actions;
+  actions["run"] = hebb::cli::add_run(app);
+  actions["info"] = hebb::cli::add_info(app);
+  actions["plot"] = hebb::cli::add_plot(app);
+  actions["models"] = hebb::cli::add_models(app);
   actions["reproduce"] = hebb::cli::add_reproduce(app);
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <hebb/sim/neurons/adex.hpp>
 #include <hebb/sim/neurons/izhikevich.hpp>
 #include <hebb/sim/neurons/lif_cond_exp.hpp>
+#include <hebb/sim/neurons/lif_curr_delta.hpp>
 #include <hebb/sim/neurons/lif_curr_exp.hpp>
 #include <hebb/sim/population.hpp>
 
@@ -44,7 +45,7 @@ const std::vector<model_info>& registered_models() {
     probe.size = 1;
     probe.rates = {0.0};
     probe.spike_times = {{}};
-    return std::vector<model_info>{lif_curr_exp::info(), lif_cond_exp::info(), izhikevich::info(),
+    return std::vector<model_info>{lif_curr_exp::info(), lif_curr_delta::info(), lif_cond_exp::info(), izhikevich::info(),
                                    adex::info(), poisson_source(probe).info(),
                                    spike_source(probe).info()};
   }();
@@ -55,6 +56,7 @@ std::unique_ptr<population> make_population(const population_args& a) {
   if (a.name.empty()) throw Error("a population needs a name");
   if (a.size == 0) throw Error("population '{}': size = 0: must be >= 1", a.name);
   if (a.model == "lif_curr_exp") return make_plain<lif_curr_exp>(a);
+  if (a.model == "lif_curr_delta") return make_plain<lif_curr_delta>(a);
   if (a.model == "lif_cond_exp") return make_plain<lif_cond_exp>(a);
   if (a.model == "adex") return make_plain<adex>(a);
   if (a.model == "izhikevich") {

@@ -6,7 +6,7 @@ namespace {
 using P = lif_cond_exp::params;
 constexpr field<P> fields[] = {
     {"c_m", &P::c_m, "pF", "membrane capacitance"},
-    {"g_leak", &P::g_leak, "nS", "leak conductance (tau_m = c_m / g_leak)"},
+    {"tau_m", &P::tau_m, "ms", "membrane time constant (leak conductance c_m / tau_m)"},
     {"e_leak", &P::e_leak, "mV", "leak reversal potential"},
     {"v_reset", &P::v_reset, "mV", "reset potential"},
     {"v_thresh", &P::v_thresh, "mV", "spike threshold"},
@@ -35,7 +35,7 @@ model_info lif_cond_exp::info() {
 lif_cond_exp::params lif_cond_exp::make(const param_map& given) {
   const P p = params_from("lif_cond_exp", fields, given);
   require_positive("lif_cond_exp", "c_m", p.c_m, "pF");
-  require_positive("lif_cond_exp", "g_leak", p.g_leak, "nS");
+  require_positive("lif_cond_exp", "tau_m", p.tau_m, "ms");
   require_positive("lif_cond_exp", "tau_syn_exc", p.tau_syn_exc, "ms");
   require_positive("lif_cond_exp", "tau_syn_inh", p.tau_syn_inh, "ms");
   require_nonnegative("lif_cond_exp", "tau_refrac", p.tau_refrac, "ms");

@@ -4,6 +4,7 @@
 // 2007, benchmark 1; NEST's iaf_cond_exp, PyNN's IF_cond_exp).
 //
 //   c_m dv/dt = g_leak (e_leak - v) + g_exc (e_exc - v) + g_inh (e_inh - v) + i_offset + i_ext
+//   with g_leak = c_m / tau_m
 //   dg_exc/dt = -g_exc / tau_syn_exc,   dg_inh/dt = -g_inh / tau_syn_inh
 //   v >= v_thresh: spike, v <- v_reset, clamped for tau_refrac
 // A synaptic event of weight w [nS] (w >= 0) adds w to the port's conductance.
@@ -19,7 +20,7 @@ namespace hebb::sim {
 struct lif_cond_exp {
   struct params {
     double c_m = 200.0;         // membrane capacitance [pF]
-    double g_leak = 10.0;       // leak conductance [nS] (tau_m = c_m / g_leak = 20 ms)
+    double tau_m = 20.0;        // membrane time constant [ms] (leak conductance c_m / tau_m)
     double e_leak = -60.0;      // leak reversal potential [mV]
     double v_reset = -60.0;     // reset potential [mV]
     double v_thresh = -50.0;    // threshold [mV]
@@ -42,8 +43,8 @@ struct lif_cond_exp {
   };
   template <class T>
   static coeffs<T> prepare(const params& p, double h) {
-    return {T(-h / p.c_m),         T(p.g_leak),
-            T(p.g_leak * p.e_leak), T(p.e_exc),
+    return {T(-h / p.c_m),         T(p.c_m / p.tau_m),
+            T(p.c_m / p.tau_m * p.e_leak), T(p.e_exc),
             T(p.e_inh),            T(std::exp(-h / p.tau_syn_exc)),
             T(std::exp(-h / p.tau_syn_inh)), T(p.v_reset),
             T(p.v_thresh),         T(p.i_offset),
