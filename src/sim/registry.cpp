@@ -26,7 +26,7 @@ namespace {
 
 template <class Model>
 std::unique_ptr<population> make_neurons(const population_args& a, typename Model::params p) {
-  if (a.precision == "double") return std::make_unique<neuron_population<Model, double>>(a, p);
+  if (a.precision == "double" || a.precision.empty()) return std::make_unique<neuron_population<Model, double>>(a, p);
   if (a.precision == "float") return std::make_unique<neuron_population<Model, float>>(a, p);
   throw Error("precision '{}': must be 'double' or 'float'", a.precision);
 }

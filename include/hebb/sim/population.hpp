@@ -93,7 +93,7 @@ struct population_args {
   std::size_t size = 0;
   param_map params;
   std::string preset;
-  std::string precision = "double";
+  std::string precision;  // "double" or "float"; empty: the network's
   std::uint64_t gid0 = 0;
   std::vector<double> rates;  // poisson sources: [Hz], one value or one per neuron
   std::vector<std::vector<double>> spike_times;  // spike_source: [ms] per neuron

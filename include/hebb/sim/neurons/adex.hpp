@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <hebb/core/fastmath.hpp>
 #include <hebb/sim/model.hpp>
 
 namespace hebb::sim {
@@ -73,7 +74,7 @@ struct adex {
       const T iin = c.i_offset + iext[k];
       for (int s = 0; s < c.substeps; ++s) {
         const T x = std::min((vk - c.v_t) * c.inv_delta_t, T(20));  // cap: exp(20) ~ 5e8
-        const T dv = -c.g_leak * (vk - c.e_leak) + c.g_leak * c.delta_t * std::exp(x) - wk +
+        const T dv = -c.g_leak * (vk - c.e_leak) + c.g_leak * c.delta_t * exp_simd(x) - wk +
                      ge[k] * (c.e_exc - vk) + gi[k] * (c.e_inh - vk) + iin;
         const T dw = c.a * (vk - c.e_leak) - wk;
         if (free) vk += c.hs_over_c * dv;

@@ -13,6 +13,7 @@
 // c_m / sum g; the conductances decay with their exact propagators.
 #include <cmath>
 
+#include <hebb/core/fastmath.hpp>
 #include <hebb/sim/model.hpp>
 
 namespace hebb::sim {
@@ -64,7 +65,7 @@ struct lif_cond_exp {
     for (std::size_t k = a.begin; k < a.end; ++k) {
       const T gtot = c.g_leak + ge[k] + gi[k];
       const T vinf = (c.gl_el + ge[k] * c.e_exc + gi[k] * c.e_inh + c.i_offset + iext[k]) / gtot;
-      const T vnew = vinf + (vm[k] - vinf) * std::exp(c.neg_h_over_c * gtot);
+      const T vnew = vinf + (vm[k] - vinf) * exp_simd(c.neg_h_over_c * gtot);
       const bool free = rf[k] <= T(0);
       vm[k] = free ? vnew : c.v_reset;
       rf[k] = free ? T(0) : rf[k] - T(1);
