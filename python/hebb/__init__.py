@@ -8,10 +8,10 @@ Parts beyond the engine are submodules: ``hebb.memory``, ``hebb.analysis``,
 ``hebb.learn`` (import them explicitly; ``hebb.learn`` loads libtorch).
 """
 from . import _core
-from .network import Network, Population, Projection, info, load, loads, models
+from .network import Network, Population, Projection, info, load, loads, models, rules
 
 __version__ = "0.1.0"
 
 uniform = _core.uniform
 
-__all__ = ["Network", "Population", "Projection", "load", "loads", "models", "info", "uniform"]
+__all__ = ["Network", "Population", "Projection", "load", "loads", "models", "rules", "info", "uniform"]

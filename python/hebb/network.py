@@ -73,6 +73,10 @@ class Projection:
     def weights(self):
         return self.arrays()[2]
 
+    @weights.setter
+    def weights(self, values):
+        self._net._c.set_weights(self.name, np.ascontiguousarray(values, dtype=np.float32))
+
     @property
     def delays(self):
         return self.arrays()[3]
@@ -132,6 +136,21 @@ class RateRecord:
         return self._net._c.rate(self._i)[1]
 
 
+class WeightRecord:
+    """Weight snapshots: ``times`` [ms] and ``weights`` (samples x synapses)."""
+
+    def __init__(self, net, index, projection):
+        self._net, self._i, self.projection = net, index, projection
+
+    @property
+    def times(self):
+        return self._net._c.weights_record(self._i)[0]
+
+    @property
+    def weights(self):
+        return self._net._c.weights_record(self._i)[1]
+
+
 class Network:
     """A spiking network: populations, projections, inputs, records; run(ms)."""
 
@@ -153,15 +172,39 @@ class Network:
         return pop
 
     def connect(self, pre, post, rule="all_to_all", p=0.0, n=0, sources=None, targets=None, autapses=True,
-                multapses=False, weight=1.0, delay=0.1, receptor="exc", name=""):
+                multapses=False, weight=1.0, delay=0.1, receptor="exc", name="", plasticity=None):
         """Connect two populations. rule: all_to_all, one_to_one, fixed_probability (p),
         fixed_indegree (n), fixed_outdegree (n), explicit (sources, targets).
-        weight, delay [ms]: number, per-synapse array, or distribution dict."""
+        weight, delay [ms]: number, per-synapse array, or distribution dict.
+        plasticity: {"rule": "stdp_pair", <parameters>, <references as strings>} (see hebb.rules())."""
         src = [] if sources is None else [int(x) for x in np.asarray(sources).ravel()]
         tgt = [] if targets is None else [int(x) for x in np.asarray(targets).ravel()]
         made = self._c.connect(_name(pre), _name(post), rule, float(p), int(n), bool(autapses), bool(multapses),
                                src, tgt, _value(weight), _value(delay), receptor, name)
+        if plasticity is not None:
+            self.set_plasticity(made, **plasticity)
         return Projection(self, made)
+
+    def set_plasticity(self, projection, rule, **params):
+        """Put a plasticity rule on a projection; numbers are parameters, strings references."""
+        refs = {k: v for k, v in params.items() if isinstance(v, str)}
+        nums = {k: float(v) for k, v in params.items() if not isinstance(v, str)}
+        self._c.set_plasticity(_name(projection), rule, nums, refs)
+
+    def modulator(self, name, value=None, times=None, values=None):
+        """Create (first call) or set a named modulator (dopamine, reward, ...), or give it a
+        schedule: values[i] from times[i] [ms] on. Returns its current value."""
+        if name not in self._c.modulator_names():
+            self._c.add_modulator(name, 0.0 if value is None else float(value))
+        elif value is not None:
+            self._c.set_modulator(name, float(value))
+        if times is not None:
+            self._c.modulator_schedule(name, [float(t) for t in times], [float(v) for v in values])
+        return self._c.modulator(name)
+
+    def load_weights(self, path):
+        """Start from the final weights saved in a results file (same model and seed)."""
+        return self._c.load_weights(str(path))
 
     def poisson_input(self, target, rate, weight, receptor="exc"):
         """Independent Poisson events at `rate` [Hz] (one or one per neuron) of `weight` on each neuron."""
@@ -191,6 +234,11 @@ class Network:
             variables = [variables]
         return StateRecord(self, self._c.record_state(_name(pop), list(variables), [int(i) for i in np.atleast_1d(indices)],
                                                       float(every)), _name(pop))
+
+    def record_weights(self, projection, indices=(), every=0.0):
+        """Weight snapshots of a projection (all synapses, or `indices`) every `every` ms."""
+        return WeightRecord(self, self._c.record_weights(_name(projection), [int(i) for i in indices], float(every)),
+                            _name(projection))
 
     def record_rate(self, pop, bin=0.0):
         return RateRecord(self, self._c.record_rate(_name(pop), float(bin)), _name(pop))
@@ -274,6 +322,11 @@ def _toml(v):
     if isinstance(v, str):
         return '"' + v.replace('"', '\\"') + '"'
     return repr(v)
+
+
+def rules():
+    """Every plasticity rule: name, doc, params (name, default, unit, doc), refs."""
+    return _sim.rules()
 
 
 def models():

@@ -9,6 +9,7 @@
 
 #include <hebb/io/model_file.hpp>
 #include <hebb/io/results.hpp>
+#include <hebb/plasticity/register.hpp>
 #include <hebb/sim/network.hpp>
 
 #include "common.hpp"
@@ -75,6 +76,7 @@ struct py_network {
 PYBIND11_MODULE(_sim, m) {
   m.doc() = "hebb spiking engine (bindings; use hebb.Network)";
   hebb::py_common::register_errors();
+  hebb::plasticity::register_rules();
 
   m.def("models", [] {
     py::list out;
@@ -189,6 +191,32 @@ PYBIND11_MODULE(_sim, m) {
         const auto& pr = n.net->proj(name);
         return py::make_tuple(pr.pre().name(), pr.post().name(), pr.port() == sim::receptor::exc ? "exc" : "inh", pr.size(), pr.bytes());
       })
+      .def("set_plasticity",
+           [](py_network& n, const std::string& proj, const std::string& rule, const param_map& params,
+              const std::map<std::string, std::string>& refs) { n.net->set_plasticity(proj, {rule, params, refs}); })
+      .def("add_modulator", [](py_network& n, const std::string& name, double v) { n.net->add_modulator(name, v); })
+      .def("set_modulator", [](py_network& n, const std::string& name, double v) { n.net->set_modulator(name, v); })
+      .def("modulator", [](py_network& n, const std::string& name) { return n.net->modulator(name); })
+      .def("modulator_names", [](py_network& n) { return n.net->modulator_names(); })
+      .def("modulator_schedule", [](py_network& n, const std::string& name, std::vector<double> t, std::vector<double> v) {
+        n.net->add_modulator_schedule(name, t, v);
+      })
+      .def("set_weights", [](py_network& n, const std::string& proj, py::array_t<float, py::array::c_style | py::array::forcecast> w) {
+        auto& pr = n.net->proj(proj);
+        if (static_cast<std::size_t>(w.size()) != pr.size())
+          throw Error("set weights of '{}': {} values given, the projection has {} synapses", proj, w.size(), pr.size());
+        std::copy(w.data(), w.data() + w.size(), pr.weights().begin());
+      })
+      .def("load_weights", [](py_network& n, const std::string& path) { return io::load_weights(*n.net, path); })
+      .def("record_weights", [](py_network& n, const std::string& proj, std::vector<std::uint64_t> idx, double every) {
+        return n.net->record_weights(proj, idx, every);
+      })
+      .def("weights_record", [](py_network& n, std::size_t i) {
+        const auto& m = n.net->weight_monitors().at(i);
+        const auto per = m.indices.empty() ? n.net->proj(m.projection).size() : m.indices.size();
+        auto a = to_numpy(m.data);
+        return py::make_tuple(to_numpy(m.times), a.reshape({static_cast<py::ssize_t>(m.times.size()), static_cast<py::ssize_t>(per)}));
+      })
       .def("poisson_input", [](py_network& n, const std::string& target, std::vector<double> rate, double weight,
                                const std::string& receptor) { n.net->add_poisson_input(target, rate, weight, port_from(receptor)); })
       .def("noise_input", [](py_network& n, const std::string& target, double mean, double sd) { n.net->add_noise_input(target, mean, sd); })
@@ -266,6 +294,15 @@ PYBIND11_MODULE(_sim, m) {
         return py_network{std::shared_ptr<sim::network>(std::move(model.net)), model.duration, model.text};
       },
       py::arg("text"), py::arg("overrides") = std::vector<std::string>{});
+  m.def("rules", [] {
+    py::list out;
+    for (const auto& r : sim::registered_rules()) {
+      py::list params;
+      for (const auto& p : r.params) params.append(py::dict(py::arg("name") = p.name, py::arg("default") = p.value, py::arg("unit") = p.unit, py::arg("doc") = p.doc));
+      out.append(py::dict(py::arg("name") = r.name, py::arg("doc") = r.doc, py::arg("params") = params, py::arg("refs") = r.refs));
+    }
+    return out;
+  });
   m.def("summary", [](const std::string& path) {
     const auto s = io::read_summary(path);
     py::dict d;

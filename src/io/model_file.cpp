@@ -9,6 +9,7 @@
 #include <toml.hpp>
 
 #include <hebb/core/rng.hpp>
+#include <hebb/plasticity/register.hpp>
 
 namespace hebb::io {
 
@@ -270,8 +271,6 @@ void build_population(sim::network& net, const std::string& name, const value& v
 void build_projection(sim::network& net, std::size_t index, const value& v, const fs::path& dir) {
   const std::string path = fmt::format("projections[{}]", index);
   check_keys(v, path, {"name", "from", "to", "receptor", "connect", "synapse", "plasticity"});
-  if (lookup(v, "plasticity"))
-    fail(need(v, "plasticity", path), path + ".plasticity", "plasticity rules are not available in this version");
   sim::projection_args a;
   if (auto* n = lookup(v, "name")) a.name = text(*n, path + ".name");
   const std::string from = text(need(v, "from", path), path + ".from");
@@ -315,10 +314,44 @@ void build_projection(sim::network& net, std::size_t index, const value& v, cons
     if (auto* x = lookup(*s, "weight")) a.weight = value_of(*x, sp + ".weight");
     if (auto* x = lookup(*s, "delay")) a.delay = value_of(*x, sp + ".delay");
   }
+  sim::projection* made = nullptr;
   try {
-    net.connect(from, to, a);
+    made = &net.connect(from, to, a);
   } catch (const Error& e) {
     throw Error("{}{}: {}", where(v), path, e.what());
+  }
+  if (auto* pl = lookup(v, "plasticity")) {
+    // { rule = "stdp_pair", <numbers: parameters>, <strings: references such as modulator = "dopamine"> }
+    const std::string pp = path + ".plasticity";
+    sim::rule_args r;
+    r.rule = text(need(*pl, "rule", pp), pp + ".rule");
+    for (const auto& [k, x] : as_table(*pl, pp)) {
+      if (k == "rule") continue;
+      if (x.is_string())
+        r.refs[k] = x.as_string().str;
+      else
+        r.params[k] = number(x, pp + "." + k);
+    }
+    try {
+      net.set_plasticity(made->name(), r);
+    } catch (const Error& e) {
+      throw Error("{}{}: {}", where(*pl), pp, e.what());
+    }
+  }
+}
+
+void build_modulator(sim::network& net, const std::string& name, const value& v) {
+  const std::string path = "modulators." + name;
+  check_keys(v, path, {"initial", "times", "values"});
+  net.add_modulator(name, lookup(v, "initial") ? number(need(v, "initial", path), path + ".initial") : 0.0);
+  if (lookup(v, "times") || lookup(v, "values")) {
+    try {
+      net.add_modulator_schedule(name, numbers(need(v, "times", path), path + ".times"),
+                                 numbers(need(v, "values", path), path + ".values"));
+    } catch (const Error& e) {
+      if (!where(v).empty() && std::string(e.what()).starts_with(where(v))) throw;
+      throw Error("{}{}: {}", where(v), path, e.what());
+    }
   }
 }
 
@@ -388,6 +421,16 @@ void build_record(sim::network& net, std::size_t index, const value& v) {
       }
       const double every = lookup(v, "every") ? number(need(v, "every", path), path + ".every") : 0.0;
       net.record_state(text(need(v, "population", path), path + ".population"), vars, idx, every);
+    } else if (type == "weights") {
+      check_keys(v, path, {"type", "projection", "indices", "every"});
+      std::vector<std::uint64_t> idx;
+      if (lookup(v, "indices"))
+        for (double d : numbers(need(v, "indices", path), path + ".indices")) {
+          if (d < 0 || d != std::floor(d)) fail(v, path + ".indices", fmt::format("{} is not a synapse index", d));
+          idx.push_back(static_cast<std::uint64_t>(d));
+        }
+      const double every = lookup(v, "every") ? number(need(v, "every", path), path + ".every") : 0.0;
+      net.record_weights(text(need(v, "projection", path), path + ".projection"), idx, every);
     } else if (type == "rate") {
       check_keys(v, path, {"type", "population", "bin"});
       const double bin = lookup(v, "bin") ? number(need(v, "bin", path), path + ".bin") : 0.0;
@@ -413,7 +456,8 @@ const value& array_of_tables(const value& root, const std::string& key, const va
 model build(value root, const std::string& name, const std::string& text_in,
             const std::vector<std::string>& overrides, const fs::path& dir) {
   for (const auto& o : overrides) set_override(root, o);
-  check_keys(root, "the model file", {"simulation", "populations", "projections", "inputs", "record"});
+  plasticity::register_rules();
+  check_keys(root, "the model file", {"simulation", "populations", "projections", "inputs", "record", "modulators"});
   sim::network_config cfg;
   double duration = 1000.0;
   if (auto* s = lookup(root, "simulation")) {
@@ -445,6 +489,8 @@ model build(value root, const std::string& name, const std::string& text_in,
     if (!pv.is_table()) fail(pv, "populations." + pname, "expected a table [populations." + pname + "]");
     build_population(*m.net, pname, pv, cfg.seed, dir);
   }
+  if (auto* mods = lookup(root, "modulators"))
+    for (const auto& [mname, mv] : as_table(*mods, "modulators")) build_modulator(*m.net, mname, mv);
   const value empty = value::array_type{};
   const auto& projs = array_of_tables(root, "projections", empty).as_array();
   for (std::size_t i = 0; i < projs.size(); ++i) build_projection(*m.net, i, projs[i], dir);

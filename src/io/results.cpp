@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <algorithm>
 #include <map>
 
 namespace hebb::io {
@@ -169,7 +170,18 @@ void write_results(const std::string& path, sim::network& net, const run_meta& m
       dataset(g, "rate", m.rate);
       attr(g, "bin", m.bin_ms);
     }
-    for (const auto& name : meta.weights) {
+    std::vector<std::string> weights = meta.weights;  // asked for, and every plastic projection
+    for (const auto& p : net.projections())
+      if (p->rule() && std::find(weights.begin(), weights.end(), p->name()) == weights.end()) weights.push_back(p->name());
+    for (const auto& m : net.weight_monitors()) {
+      handle g = group(f, "weights/" + m.projection);
+      const auto per = m.indices.empty() ? net.proj(m.projection).size() : m.indices.size();
+      dataset(g, "snapshot_times", m.times);
+      dataset(g, "snapshots", m.data, {static_cast<hsize_t>(m.times.size()), static_cast<hsize_t>(per)});
+      if (!m.indices.empty())
+        dataset(g, "snapshot_indices", std::vector<std::int64_t>(m.indices.begin(), m.indices.end()));
+    }
+    for (const auto& name : weights) {
       const auto& pr = net.proj(name);
       handle g = group(f, "weights/" + name);
       std::vector<std::uint32_t> src(pr.size());
@@ -250,6 +262,33 @@ results_summary read_summary(const std::string& path) {
     s.populations.push_back(p);
   }
   return s;
+}
+
+}  // namespace hebb::io
+
+namespace hebb::io {
+
+std::vector<std::string> load_weights(sim::network& net, const std::string& path) {
+  quiet();
+  if (!fs::exists(path)) throw Error("weights file '{}' does not exist", path);
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw Error("'{}' is not an HDF5 results file", path);
+  handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path);
+  std::vector<std::string> done;
+  if (H5Lexists(f, "weights", H5P_DEFAULT) <= 0) throw Error("'{}' has no /weights group", path);
+  handle g(H5Gopen2(f, "weights", H5P_DEFAULT), H5Gclose, "open /weights");
+  for (const auto& name : children(g)) {
+    auto& pr = net.proj(name);
+    handle pg(H5Gopen2(g, name.c_str(), H5P_DEFAULT), H5Gclose, "open /weights/" + name);
+    const auto w = read_1d<float>(pg, "weights");
+    const auto t = read_1d<std::uint32_t>(pg, "targets");
+    if (w.size() != pr.size() || !std::equal(t.begin(), t.end(), pr.targets().begin()))
+      throw Error("weights file '{}': projection '{}' has {} synapses there and {} here, or other targets: "
+                  "load weights into the network they came from (same model and seed)",
+                  path, name, w.size(), pr.size());
+    std::copy(w.begin(), w.end(), pr.weights().begin());
+    done.push_back(name);
+  }
+  return done;
 }
 
 }  // namespace hebb::io

@@ -171,6 +171,77 @@ std::size_t network::record_rate(const std::string& name, double bin_ms) {
   return rates_.size() - 1;
 }
 
+std::size_t network::record_weights(const std::string& name, std::vector<std::uint64_t> indices, double every_ms) {
+  auto& pr = proj(name);
+  for (auto k : indices)
+    if (k >= pr.size()) throw Error("record weights of '{}': synapse {} is outside the projection ({} synapses)", name, k, pr.size());
+  weight_monitor m;
+  m.projection = name;
+  m.indices = std::move(indices);
+  m.every = every_ms > 0 ? static_cast<std::uint32_t>(steps_of(every_ms, cfg_.dt, "record.every")) : 1;
+  weights_mon_.push_back(std::move(m));
+  return weights_mon_.size() - 1;
+}
+
+void network::set_plasticity(const std::string& name, const rule_args& args) {
+  auto& pr = proj(name);
+  pr.set_rule(make_rule(name, args), cfg_.dt);
+}
+
+void network::add_modulator(const std::string& name, double initial) {
+  if (name.empty()) throw Error("a modulator needs a name");
+  if (modulators_.contains(name)) throw Error("modulator '{}' is defined twice", name);
+  modulators_[name] = initial;
+}
+
+void network::set_modulator(const std::string& name, double value) {
+  double* m = find_modulator(name);
+  if (!m) throw_unknown("modulator", name, modulator_names());
+  *m = value;
+}
+
+void network::add_modulator_schedule(const std::string& name, std::vector<double> times, std::vector<double> values) {
+  if (!find_modulator(name)) throw_unknown("modulator", name, modulator_names());
+  if (times.size() != values.size())
+    throw Error("modulator '{}' schedule: {} times and {} values", name, times.size(), values.size());
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (!(times[i] >= 0)) throw Error("modulator '{}' schedule: times[{}] = {} ms: must be >= 0", name, i, times[i]);
+    mod_events_.push_back({static_cast<std::uint64_t>(std::llround(times[i] / cfg_.dt)), name, values[i]});
+  }
+}
+
+double* network::find_modulator(const std::string& name) {
+  auto it = modulators_.find(name);
+  return it == modulators_.end() ? nullptr : &it->second;
+}
+
+double network::modulator(const std::string& name) {
+  double* m = find_modulator(name);
+  if (!m) throw_unknown("modulator", name, modulator_names());
+  return *m;
+}
+
+std::vector<std::string> network::modulator_names() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : modulators_) out.push_back(k);
+  return out;
+}
+
+void network::add_step_hook(std::function<void(const step_view&)> hook) { hooks_.push_back(std::move(hook)); }
+
+std::size_t network::population_index(const std::string& name) const {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < pops_.size(); ++i) {
+    if (pops_[i]->name() == name) return i;
+    names.push_back(pops_[i]->name());
+  }
+  throw_unknown("population", name, names);
+}
+
+std::span<const std::uint32_t> step_view::spikes(const std::string& population) const {
+  return fired.at(net.population_index(population));
+}
+
 std::size_t network::synapse_count() const {
   std::size_t n = 0;
   for (const auto& p : projs_) n += p->size();
@@ -191,6 +262,13 @@ bool network::run(double duration_ms, const run_control& control) {
   const std::uint64_t s0 = step_, s1 = step_ + n_steps;
   std::stable_sort(currents_.begin() + static_cast<std::ptrdiff_t>(next_current_), currents_.end(),
                    [](const auto& a, const auto& b) { return a.step < b.step; });
+  std::stable_sort(mod_events_.begin() + static_cast<std::ptrdiff_t>(next_mod_), mod_events_.end(),
+                   [](const auto& a, const auto& b) { return a.step < b.step; });
+  for (auto& p : projs_)
+    if (p->rule()) p->rule()->prepare(*this);
+  // projections by source population index, and the plastic ones, for the hot phases
+  std::vector<std::size_t> pre_index, post_index;
+  std::vector<std::size_t> plastic;
   auto apply_currents = [&](std::uint64_t s) {
     while (next_current_ < currents_.size() && currents_[next_current_].step <= s) {
       const auto& c = currents_[next_current_++];
@@ -205,6 +283,14 @@ bool network::run(double duration_ms, const run_control& control) {
   std::vector<std::vector<rate_monitor*>> rate_mon(np);
   for (auto& m : spikes_) spike_mon[index.at(m.population)].push_back(&m);
   for (auto& m : rates_) rate_mon[index.at(m.population)].push_back(&m);
+  for (std::size_t k = 0; k < projs_.size(); ++k) {
+    pre_index.push_back(index.at(projs_[k]->pre().name()));
+    post_index.push_back(index.at(projs_[k]->post().name()));
+    if (projs_[k]->rule()) {
+      projs_[k]->incoming_ptr();  // build before the threads read it
+      plastic.push_back(k);
+    }
+  }
 
   const int nth = cfg_.threads;
   std::vector<std::vector<std::vector<std::uint32_t>>> local(nth, std::vector<std::vector<std::uint32_t>>(np));
@@ -257,6 +343,27 @@ bool network::run(double duration_ms, const run_control& control) {
           for (std::size_t v = 0; v < m.var_ids.size(); ++v)
             for (auto i : m.indices) m.data[v].push_back(p.get(m.var_ids[v], i));
         }
+        for (auto& m : weights_mon_) {
+          if ((s + 1) % m.every != 0) continue;
+          const auto w = proj(m.projection).weights();
+          m.times.push_back(t);
+          if (m.indices.empty())
+            m.data.insert(m.data.end(), w.begin(), w.end());
+          else
+            for (auto k : m.indices) m.data.push_back(w[k]);
+        }
+        // signals: modulator schedules, step hooks, rules' per-neuron state
+        while (next_mod_ < mod_events_.size() && mod_events_[next_mod_].step <= s + 1) {
+          modulators_[mod_events_[next_mod_].name] = mod_events_[next_mod_].value;
+          ++next_mod_;
+        }
+        if (!hooks_.empty()) {
+          const step_view view{s, cfg_.dt, *this, fired};
+          for (auto& h : hooks_) h(view);
+        }
+        const rule_context rctx{s, cfg_.dt, cfg_.seed};
+        for (std::size_t k = 0; k < projs_.size(); ++k)
+          if (auto* r = projs_[k]->rule()) r->on_step(rctx, fired[pre_index[k]], fired[post_index[k]]);
         apply_currents(s + 1);
         step_ = s + 1;
         if (control.stop && control.stop->load(std::memory_order_relaxed)) stop_at = s + 1;
@@ -269,11 +376,29 @@ bool network::run(double duration_ms, const run_control& control) {
         }
       }
       // deliver: each thread into its own range of every target population
-      for (const auto& pr : projs_) {
-        const auto& f = fired[index.at(pr->pre().name())];
+      for (std::size_t k = 0; k < projs_.size(); ++k) {
+        const auto& f = fired[pre_index[k]];
         if (f.empty()) continue;
+        const auto [b, e] = thread_range(projs_[k]->post().size(), tid, nth);
+        if (b < e) projs_[k]->deliver(s, f, b, e);
+      }
+      // plasticity: each thread on the synapses of its own targets
+      for (const std::size_t k : plastic) {
+        projection* pr = projs_[k].get();
+        const rule_context rctx{s, cfg_.dt, cfg_.seed};
         const auto [b, e] = thread_range(pr->post().size(), tid, nth);
-        if (b < e) pr->deliver(s, f, b, e);
+        if (b >= e) continue;
+        for (const auto t : fired[post_index[k]])
+          if (t >= b && t < e) pr->rule()->on_post(rctx, t);
+        const auto rows = pr->row_ptr();
+        const auto tg = pr->targets();
+        for (const auto src : fired[pre_index[k]]) {
+          const auto* first = tg.data() + rows[src];
+          const auto* last = tg.data() + rows[src + 1];
+          const auto lo = static_cast<std::size_t>(std::lower_bound(first, last, static_cast<std::uint32_t>(b)) - tg.data());
+          const auto hi = static_cast<std::size_t>(std::lower_bound(tg.data() + lo, last, static_cast<std::uint32_t>(e)) - tg.data());
+          if (lo < hi) pr->rule()->on_pre(rctx, src, lo, hi);
+        }
       }
 #pragma omp barrier
     }

@@ -216,7 +216,35 @@ std::vector<std::uint32_t> projection::delays() const {
 
 std::size_t projection::bytes() const {
   return row_ptr_.size() * sizeof(std::uint64_t) + targets_.size() * sizeof(std::uint32_t) +
-         weights_.size() * sizeof(float) + delays_.size() * sizeof(std::uint16_t);
+         weights_.size() * sizeof(float) + delays_.size() * sizeof(std::uint16_t) +
+         (in_ptr_.size() + in_syn_.size()) * sizeof(std::uint64_t);
+}
+
+std::span<const std::uint64_t> projection::incoming_ptr() {
+  if (in_ptr_.empty()) {
+    const std::size_t nq = post_->size();
+    in_ptr_.assign(nq + 1, 0);
+    for (auto t : targets_) ++in_ptr_[t + 1];
+    for (std::size_t t = 0; t < nq; ++t) in_ptr_[t + 1] += in_ptr_[t];
+    in_syn_.resize(targets_.size());
+    std::vector<std::uint64_t> fill(in_ptr_.begin(), in_ptr_.end() - 1);
+    for (std::uint64_t k = 0; k < targets_.size(); ++k) in_syn_[fill[targets_[k]]++] = k;  // sources ascend with k
+  }
+  return in_ptr_;
+}
+
+std::span<const std::uint64_t> projection::incoming_synapses() {
+  incoming_ptr();
+  return in_syn_;
+}
+
+std::uint32_t projection::source_of(std::uint64_t k) const {
+  return static_cast<std::uint32_t>(std::upper_bound(row_ptr_.begin(), row_ptr_.end(), k) - row_ptr_.begin() - 1);
+}
+
+void projection::set_rule(std::unique_ptr<synapse_rule> r, double dt) {
+  rule_ = std::move(r);
+  if (rule_) rule_->attach(*this, dt);
 }
 
 void projection::deliver(std::uint64_t step, std::span<const std::uint32_t> spikes, std::size_t lo,

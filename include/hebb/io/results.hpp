@@ -6,7 +6,9 @@
 //   /spikes/<pop>/{times,senders}          times [ms], local neuron indices
 //   /state/<pop>/{times,indices,<var>}     <var>: samples x indices
 //   /rate/<pop>/{times,rate}               bin ends [ms], rate [Hz]
-//   /weights/<projection>/{sources,targets,weights,delays}
+//   /weights/<projection>/{sources,targets,weights,delays}   final weights (plastic
+//                              projections always; others when asked)
+//   /weights/<projection>/{snapshot_times,snapshots[,snapshot_indices]}
 // The file is written under a temporary name and renamed when complete, so no
 // half-written file ever carries the final name.
 #include <map>
@@ -25,6 +27,11 @@ struct run_meta {
 };
 
 void write_results(const std::string& path, sim::network& net, const run_meta& meta);
+
+// Sets the weights of every projection of `net` found in the results file's
+// /weights/<projection>/weights (same synapses, same order: the same model and
+// seed); returns the projections set. Throws naming the projection on a mismatch.
+std::vector<std::string> load_weights(sim::network& net, const std::string& path);
 
 // Checks that `path` can be written (its folder exists and is writable), so a run
 // fails before it starts rather than after.

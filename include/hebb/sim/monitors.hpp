@@ -34,4 +34,13 @@ struct rate_monitor {
   std::uint32_t filled = 0;             // steps in the open bin
 };
 
+// Weights of chosen synapses of a projection every k steps (all when indices is empty).
+struct weight_monitor {
+  std::string projection;
+  std::vector<std::uint64_t> indices;   // synapse indices in storage order
+  std::uint32_t every = 1;
+  std::vector<double> times;            // [ms]
+  std::vector<float> data;              // samples x synapses, row-major
+};
+
 }  // namespace hebb::sim

@@ -6,8 +6,11 @@
 //             detects spikes; arriving input was summed in its ring slot
 //   gather    per population, the spikes of all threads in neuron order
 //   record    monitors; scheduled current changes for the next step
+//   signals   modulator schedules, step hooks (astrocytes, reward, error signals)
+//             and the rules' on_step, serially
 //   deliver   every projection scatters its source spikes into the target ring
 //             buffers, each thread into its own range of targets
+//   plasticity  rules' on_post and on_pre, each thread on its own targets' synapses
 // Threads own fixed ranges of neurons; randomness is keyed by (seed, stream, gid,
 // step) and per-target sums run in the same order for any thread count, so the
 // same seed gives the same spikes with 1 or N threads.
@@ -15,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +41,16 @@ struct run_control {
   std::function<void(double t_ms, double t_end_ms, std::uint64_t spikes)> progress;
   double progress_interval = 0.5;  // [s]
   const std::atomic<bool>* stop = nullptr;  // set (e.g. from a signal handler) to stop early
+};
+
+// What a step hook sees: the step just computed, the spikes of every population,
+// and the network (for its modulators).
+struct step_view {
+  std::uint64_t step;
+  double dt;
+  network& net;
+  const std::vector<std::vector<std::uint32_t>>& fired;  // by population index
+  std::span<const std::uint32_t> spikes(const std::string& population) const;
 };
 
 class network {
@@ -72,9 +86,29 @@ public:
   std::size_t record_state(const std::string& pop, std::vector<std::string> variables,
                            std::vector<std::uint32_t> indices, double every_ms = 0);
   std::size_t record_rate(const std::string& pop, double bin_ms = 0);
+  std::size_t record_weights(const std::string& proj, std::vector<std::uint64_t> indices = {}, double every_ms = 0);
+  std::vector<weight_monitor>& weight_monitors() { return weights_mon_; }
   std::vector<spike_monitor>& spike_monitors() { return spikes_; }
   std::vector<state_monitor>& state_monitors() { return states_; }
   std::vector<rate_monitor>& rate_monitors() { return rates_; }
+
+  // Plasticity: a rule from the registry on a projection (see synapse_rule.hpp).
+  void set_plasticity(const std::string& proj, const rule_args& args);
+
+  // Modulators: named global signals (dopamine, reward, ...) that rules read.
+  // add_modulator creates one; set_modulator sets its value now; a schedule sets
+  // values[i] from times[i] on [ms].
+  void add_modulator(const std::string& name, double initial = 0);
+  void set_modulator(const std::string& name, double value);
+  void add_modulator_schedule(const std::string& name, std::vector<double> times, std::vector<double> values);
+  double* find_modulator(const std::string& name);  // nullptr if there is none
+  double modulator(const std::string& name);
+  std::vector<std::string> modulator_names() const;
+
+  // A function called every step after spikes are gathered, serially, in the order
+  // added (astrocytes, reward schedules, error signals are built on it).
+  void add_step_hook(std::function<void(const step_view&)> hook);
+  std::size_t population_index(const std::string& name) const;
 
   // Advances the network by duration [ms] (rounded to whole steps). Returns false
   // if stopped early through control.stop.
@@ -101,6 +135,16 @@ private:
   std::vector<spike_monitor> spikes_;
   std::vector<state_monitor> states_;
   std::vector<rate_monitor> rates_;
+  std::vector<weight_monitor> weights_mon_;
+  std::map<std::string, double> modulators_;
+  struct modulator_event {
+    std::uint64_t step;
+    std::string name;
+    double value;
+  };
+  std::vector<modulator_event> mod_events_;
+  std::size_t next_mod_ = 0;
+  std::vector<std::function<void(const step_view&)>> hooks_;
   std::vector<current_event> currents_;  // sorted by step when run starts
   std::size_t next_current_ = 0;
   std::uint64_t step_ = 0, gid_next_ = 0, total_spikes_ = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <hebb/sim/population.hpp>
+#include <hebb/sim/synapse_rule.hpp>
 
 namespace hebb::sim {
 
@@ -85,6 +86,17 @@ public:
   void deliver(std::uint64_t step, std::span<const std::uint32_t> spikes, std::size_t lo,
                std::size_t hi) const;
 
+  // Incoming synapses by target (built on first use): the synapses of target t are
+  // incoming_synapses()[incoming_ptr()[t] .. incoming_ptr()[t+1]), sources ascending.
+  std::span<const std::uint64_t> incoming_ptr();
+  std::span<const std::uint64_t> incoming_synapses();
+  // Source of synapse k (binary search in row_ptr).
+  std::uint32_t source_of(std::uint64_t k) const;
+
+  // The plasticity rule (nullptr for a static projection).
+  void set_rule(std::unique_ptr<synapse_rule> r, double dt);
+  synapse_rule* rule() const { return rule_.get(); }
+
   // Upper bound of the synapse count the rule will make, for the memory check.
   static double expected_synapses(const connect_spec& c, std::size_t n_pre, std::size_t n_post);
 
@@ -100,6 +112,8 @@ private:
   std::vector<std::uint16_t> delays_;  // empty when all delays equal const_delay_
   std::uint16_t const_delay_ = 1;
   std::uint32_t max_delay_ = 1;
+  std::vector<std::uint64_t> in_ptr_, in_syn_;
+  std::unique_ptr<synapse_rule> rule_;
 };
 
 }  // namespace hebb::sim
