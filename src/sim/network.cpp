@@ -15,12 +15,13 @@ double physical_memory() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
 }
 
-// Thread t's range of n neurons, boundaries on multiples of 16 for the SIMD loops.
+// Thread t's range of n neurons, boundaries on multiples of 64 (the SIMD loops and
+// the Poisson drive's blocks of random numbers).
 std::pair<std::size_t, std::size_t> thread_range(std::size_t n, int t, int nth) {
   auto cut = [&](int k) {
     if (k >= nth) return n;
     const std::size_t c = n * static_cast<std::size_t>(k) / static_cast<std::size_t>(nth);
-    return std::min(n, (c + 15) / 16 * 16);
+    return std::min(n, (c + 63) / 64 * 64);
   };
   return {cut(t), cut(t + 1)};
 }

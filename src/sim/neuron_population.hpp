@@ -68,15 +68,7 @@ public:
     now_ = ctx.step;
     const std::size_t slot = (ctx.step % depth_) * size();
     T* in[2] = {ring_[0].data() + slot, ring_[1].data() + slot};
-    for (const auto& dr : poisson_) {
-      T* dst = in[static_cast<int>(dr.port)];
-      const double scale = ctx.dt * 1e-3;
-      for (std::size_t k = begin; k < end; ++k) {
-        const double lam = (dr.rate.size() == 1 ? dr.rate[0] : dr.rate[k]) * scale;
-        counter_rng r(ctx.seed, stream::poisson_input, drive_entity(dr.id, gid0() + k), ctx.step);
-        dst[k] += T(static_cast<double>(r.poisson(lam)) * dr.weight);
-      }
-    }
+    for (const auto& dr : poisson_) add_poisson_events(dr, ctx, begin, end, in[static_cast<int>(dr.port)]);
     const T* iext = i_const_.data();
     if (!noise_.empty()) {
       for (std::size_t k = begin; k < end; ++k) {
@@ -116,6 +108,57 @@ public:
   }
 
 private:
+  // k ~ Poisson(rate dt) events of dr.weight per neuron. Random words come from
+  // Philox blocks of 16 lanes computed at once (vectorised): block b of a drive is
+  // keyed by the gid of neuron 64 b, lane i and word j feed neuron 64 b + 16 j + i,
+  // so every neuron's draw is a function of (seed, drive, neuron, step) alone.
+  // With one rate for all (lam < 10) a single uniform is inverted through the
+  // Poisson CDF table (branch-free); per-neuron rates and larger means go through
+  // counter_rng's sampler keyed by the neuron.
+  void add_poisson_events(const poisson_drive& dr, const step_context& ctx, std::size_t begin, std::size_t end, T* dst) {
+    constexpr std::size_t L = 16, B = 4 * L;
+    const double scale = ctx.dt * 1e-3;
+    const bool table = dr.rate.size() == 1 && dr.rate[0] * scale < 10;
+    if (!table) {
+      for (std::size_t k = begin; k < end; ++k) {
+        const double lam = (dr.rate.size() == 1 ? dr.rate[0] : dr.rate[k]) * scale;
+        counter_rng r(ctx.seed, stream::poisson_input, drive_entity(dr.id, gid0() + k), ctx.step);
+        dst[k] += T(static_cast<double>(r.poisson(lam)) * dr.weight);
+      }
+      return;
+    }
+    const auto& cdf = poisson_cdf(dr.rate[0] * scale);
+    const std::size_t K = cdf.size();
+    std::uint32_t w[4][L];
+    for (std::size_t k0 = begin / B * B; k0 < end; k0 += B) {
+      philox_block<L>(ctx.seed, stream::poisson_input, drive_entity(dr.id, gid0() + k0), ctx.step, w);
+      for (std::size_t j = 0; j < 4; ++j)
+        for (std::size_t i = 0; i < L; ++i) {
+          const std::size_t k = k0 + L * j + i;
+          if (k < begin || k >= end) continue;
+          const double u = (w[j][i] + 0.5) * 0x1p-32;
+          unsigned events = 0;
+          for (std::size_t c = 0; c < K; ++c) events += u > cdf[c];
+          dst[k] += T(events * dr.weight);
+        }
+    }
+  }
+
+  // P(X <= c) for c = 0, 1, ... until the tail is below 2^-40, cached per mean.
+  const std::vector<double>& poisson_cdf(double lam) {
+    if (lam != cdf_lam_ || cdf_.empty()) {
+      cdf_.clear();
+      double term = std::exp(-lam), sum = term;
+      for (int c = 0; 1.0 - sum > 0x1p-40 && c < 200; ++c) {
+        cdf_.push_back(sum);
+        term *= lam / (c + 1);
+        sum += term;
+      }
+      cdf_lam_ = lam;
+    }
+    return cdf_;
+  }
+
   typename Model::params p_;
   model_info info_;
   typename Model::template coeffs<T> c_{};
@@ -127,6 +170,8 @@ private:
   std::vector<T> i_const_, i_step_;
   std::vector<poisson_drive> poisson_;
   std::vector<noise_drive> noise_;
+  std::vector<double> cdf_;
+  double cdf_lam_ = -1;
 };
 
 }  // namespace hebb::sim

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <unordered_set>
+#include <bit>
 
 #include <hebb/core/rng.hpp>
 
@@ -16,36 +16,45 @@ std::uint64_t row_entity(std::uint32_t id, std::uint64_t row) {
   return (static_cast<std::uint64_t>(id) << 40) | row;
 }
 
-// n distinct values from [0, range) without `skip` (or -1), sorted (Floyd's algorithm).
-std::vector<std::uint32_t> choose_distinct(counter_rng& r, std::uint64_t range, std::uint64_t n,
-                                           std::int64_t skip) {
-  const std::uint64_t m = skip >= 0 ? range - 1 : range;  // draw from [0, m), shift past skip
-  std::unordered_set<std::uint64_t> chosen;
-  chosen.reserve(n * 2);
-  for (std::uint64_t j = m - n; j < m; ++j) {
-    const std::uint64_t t = r.below(j + 1);
-    chosen.insert(chosen.contains(t) ? j : t);
+// Draws n values from [0, range) without `skip` (-1: none), appended to `out` in
+// ascending order: distinct ones by Floyd's algorithm over a reusable bitset, or
+// with repetition (multapses).
+class chooser {
+public:
+  void draw(counter_rng& r, std::uint64_t range, std::uint64_t n, std::int64_t skip, bool repeat,
+            std::vector<std::uint32_t>& out) {
+    const std::uint64_t m = skip >= 0 ? range - 1 : range;  // draw from [0, m), shift past skip
+    auto shift = [&](std::uint64_t v) {
+      return static_cast<std::uint32_t>(skip >= 0 && static_cast<std::int64_t>(v) >= skip ? v + 1 : v);
+    };
+    const std::size_t first = out.size();
+    if (repeat) {
+      for (std::uint64_t q = 0; q < n; ++q) out.push_back(shift(r.below(m)));
+      std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+      return;
+    }
+    if (bits_.size() * 64 < m) bits_.assign(m / 64 + 1, 0);
+    chosen_.clear();
+    for (std::uint64_t j = m - n; j < m; ++j) {
+      std::uint64_t t = r.below(j + 1);
+      if (bits_[t >> 6] >> (t & 63) & 1) t = j;
+      bits_[t >> 6] |= std::uint64_t{1} << (t & 63);
+      chosen_.push_back(t);
+    }
+    if (n * 8 >= m / 64) {  // dense: read the bitset in order
+      for (std::uint64_t w = 0; w <= (m - 1) / 64 && m > 0; ++w)
+        for (std::uint64_t b = bits_[w]; b; b &= b - 1) out.push_back(shift(w * 64 + static_cast<std::uint64_t>(std::countr_zero(b))));
+    } else {
+      std::sort(chosen_.begin(), chosen_.end());
+      for (auto v : chosen_) out.push_back(shift(v));
+    }
+    for (auto v : chosen_) bits_[v >> 6] = 0;
   }
-  std::vector<std::uint32_t> out;
-  out.reserve(n);
-  for (auto v : chosen) out.push_back(static_cast<std::uint32_t>(skip >= 0 && static_cast<std::int64_t>(v) >= skip ? v + 1 : v));
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
-// n values from [0, range) with repetition, without `skip`, sorted.
-std::vector<std::uint32_t> choose_repeat(counter_rng& r, std::uint64_t range, std::uint64_t n,
-                                         std::int64_t skip) {
-  const std::uint64_t m = skip >= 0 ? range - 1 : range;
-  std::vector<std::uint32_t> out(n);
-  for (auto& v : out) {
-    std::uint64_t t = r.below(m);
-    if (skip >= 0 && static_cast<std::int64_t>(t) >= skip) ++t;
-    v = static_cast<std::uint32_t>(t);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+private:
+  std::vector<std::uint64_t> bits_;
+  std::vector<std::uint64_t> chosen_;
+};
 
 std::vector<double> draw_values(const value_spec& s, std::size_t n, std::uint64_t seed, stream st,
                                 std::uint32_t id, const char* what, const std::string& proj) {
@@ -94,48 +103,72 @@ projection::projection(std::uint32_t id, const projection_args& a, population& p
   if (post.is_source()) throw Error("projection '{}': target '{}' is a spike source and takes no input", name_, post.name());
   if (np > std::numeric_limits<std::uint32_t>::max() || nq > std::numeric_limits<std::uint32_t>::max())
     throw Error("projection '{}': populations above 2^32 neurons are not supported", name_);
-  std::vector<std::vector<std::uint32_t>> rows(np);
   auto self = [&](std::size_t i) { return same && !c.autapses ? static_cast<std::int64_t>(i) : -1; };
   const std::uint64_t avail = same && !c.autapses ? nq - 1 : nq;
+  // Rules that draw rows by source append them in order; fixed_indegree and explicit
+  // lists are transposed by a counting sort (targets ascend within every row).
+  row_ptr_.assign(np + 1, 0);
+  auto close_row = [&](std::size_t i) { row_ptr_[i + 1] = targets_.size(); };
+  chooser pick;
+  std::vector<std::size_t> order;
   if (c.rule == "all_to_all") {
-    for (std::size_t i = 0; i < np; ++i)
+    targets_.reserve(np * avail);
+    for (std::size_t i = 0; i < np; ++i) {
       for (std::size_t j = 0; j < nq; ++j)
-        if (!(same && !c.autapses && i == j)) rows[i].push_back(static_cast<std::uint32_t>(j));
+        if (!(same && !c.autapses && i == j)) targets_.push_back(static_cast<std::uint32_t>(j));
+      close_row(i);
+    }
   } else if (c.rule == "one_to_one") {
     if (np != nq) throw Error("projection '{}': one_to_one needs equal sizes, got {} and {}", name_, np, nq);
-    for (std::size_t i = 0; i < np; ++i) rows[i].push_back(static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < np; ++i) {
+      targets_.push_back(static_cast<std::uint32_t>(i));
+      close_row(i);
+    }
   } else if (c.rule == "fixed_probability") {
     if (!(c.p >= 0 && c.p <= 1)) throw Error("projection '{}': connect.p = {}: must be in [0, 1]", name_, c.p);
     const double logq = std::log1p(-c.p);
+    targets_.reserve(static_cast<std::size_t>(expected_synapses(c, np, nq)));
     for (std::size_t i = 0; i < np; ++i) {
       counter_rng r(seed, stream::connect, row_entity(id, i));
-      if (c.p <= 0) continue;
-      // geometric skips between successive targets: O(synapses), sorted by construction
-      double j = c.p >= 1 ? 0 : std::floor(std::log(r.uniform53()) / logq);
-      while (j < static_cast<double>(nq)) {
-        const auto t = static_cast<std::uint32_t>(j);
-        if (!(same && !c.autapses && t == i)) rows[i].push_back(t);
-        j += 1 + (c.p >= 1 ? 0 : std::floor(std::log(r.uniform53()) / logq));
+      if (c.p > 0) {
+        // geometric skips between successive targets: O(synapses), sorted by construction
+        double j = c.p >= 1 ? 0 : std::floor(std::log(r.uniform53()) / logq);
+        while (j < static_cast<double>(nq)) {
+          const auto t = static_cast<std::uint32_t>(j);
+          if (!(same && !c.autapses && t == i)) targets_.push_back(t);
+          j += 1 + (c.p >= 1 ? 0 : std::floor(std::log(r.uniform53()) / logq));
+        }
       }
+      close_row(i);
     }
   } else if (c.rule == "fixed_outdegree") {
     if (c.n < 0) throw Error("projection '{}': connect.n = {}: must be >= 0", name_, c.n);
     if (!c.multapses && static_cast<std::uint64_t>(c.n) > avail)
       throw Error("projection '{}': connect.n = {} exceeds the {} possible targets (set multapses = true to allow repeats)", name_, c.n, avail);
+    targets_.reserve(np * static_cast<std::size_t>(c.n));
     for (std::size_t i = 0; i < np; ++i) {
       counter_rng r(seed, stream::connect, row_entity(id, i));
-      rows[i] = c.multapses ? choose_repeat(r, nq, c.n, self(i)) : choose_distinct(r, nq, c.n, self(i));
+      pick.draw(r, nq, static_cast<std::uint64_t>(c.n), self(i), c.multapses, targets_);
+      close_row(i);
     }
   } else if (c.rule == "fixed_indegree") {
     if (c.n < 0) throw Error("projection '{}': connect.n = {}: must be >= 0", name_, c.n);
     const std::uint64_t avail_src = same && !c.autapses ? np - 1 : np;
     if (!c.multapses && static_cast<std::uint64_t>(c.n) > avail_src)
       throw Error("projection '{}': connect.n = {} exceeds the {} possible sources (set multapses = true to allow repeats)", name_, c.n, avail_src);
+    const auto n = static_cast<std::size_t>(c.n);
+    std::vector<std::uint32_t> src;  // n sources per target, target-major
+    src.reserve(nq * n);
     for (std::size_t j = 0; j < nq; ++j) {
       counter_rng r(seed, stream::connect, row_entity(id, j));
-      const auto src = c.multapses ? choose_repeat(r, np, c.n, self(j)) : choose_distinct(r, np, c.n, self(j));
-      for (auto s : src) rows[s].push_back(static_cast<std::uint32_t>(j));  // targets ascend as j does
+      pick.draw(r, np, n, self(j), c.multapses, src);
     }
+    for (auto x : src) ++row_ptr_[x + 1];
+    for (std::size_t i = 0; i < np; ++i) row_ptr_[i + 1] += row_ptr_[i];
+    targets_.resize(src.size());
+    std::vector<std::uint64_t> fill(row_ptr_.begin(), row_ptr_.end() - 1);
+    for (std::size_t j = 0, k = 0; j < nq; ++j)
+      for (std::size_t q = 0; q < n; ++q, ++k) targets_[fill[src[k]]++] = static_cast<std::uint32_t>(j);
   } else if (c.rule == "explicit") {
     if (c.sources.size() != c.targets.size())
       throw Error("projection '{}': explicit connect has {} sources and {} targets", name_, c.sources.size(), c.targets.size());
@@ -145,29 +178,23 @@ projection::projection(std::uint32_t id, const projection_args& a, population& p
       if (c.targets[k] < 0 || static_cast<std::size_t>(c.targets[k]) >= nq)
         throw Error("projection '{}': targets[{}] = {}: must be in [0, {})", name_, k, c.targets[k], nq);
     }
-  } else {
-    const std::vector<std::string> rules = {"all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "fixed_outdegree", "explicit"};
-    throw_unknown(fmt::format("connection rule of projection '{}'", name_), c.rule, rules);
-  }
-
-  // Explicit lists keep the user's per-synapse values: sort pairs by (source,
-  // target) stably and carry arrays along through `order`.
-  std::vector<std::size_t> order;
-  if (c.rule == "explicit") {
+    // keep the user's per-synapse values: sort pairs by (source, target) stably and
+    // carry arrays along through `order`
     order.resize(c.sources.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
       return std::pair(c.sources[x], c.targets[x]) < std::pair(c.sources[y], c.targets[y]);
     });
-    for (auto k : order) rows[c.sources[k]].push_back(static_cast<std::uint32_t>(c.targets[k]));
+    for (auto k : order) {
+      targets_.push_back(static_cast<std::uint32_t>(c.targets[k]));
+      ++row_ptr_[c.sources[k] + 1];
+    }
+    for (std::size_t i = 0; i < np; ++i) row_ptr_[i + 1] += row_ptr_[i];
+  } else {
+    const std::vector<std::string> rules = {"all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "fixed_outdegree", "explicit"};
+    throw_unknown(fmt::format("connection rule of projection '{}'", name_), c.rule, rules);
   }
-  row_ptr_.assign(np + 1, 0);
-  for (std::size_t i = 0; i < np; ++i) row_ptr_[i + 1] = row_ptr_[i] + rows[i].size();
-  targets_.reserve(row_ptr_[np]);
-  for (auto& r : rows) {
-    targets_.insert(targets_.end(), r.begin(), r.end());
-    std::vector<std::uint32_t>().swap(r);
-  }
+  targets_.shrink_to_fit();
   const std::size_t n = targets_.size();
 
   auto permuted = [&](value_spec s) {

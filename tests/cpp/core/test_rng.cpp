@@ -69,3 +69,12 @@ TEST(rng, below_is_in_range_and_covers_it) {
   }
   for (int c : seen) EXPECT_NEAR(c, 1000, 4 * std::sqrt(900.0));
 }
+
+TEST(rng, philox_block_equals_counter_rng_first_block) {
+  std::uint32_t out[4][16];
+  hebb::philox_block<16>(0x123456789abcULL, stream::poisson_input, (7ULL << 40) + 1000, 4242, out);
+  for (std::size_t i = 0; i < 16; ++i) {
+    counter_rng r(0x123456789abcULL, stream::poisson_input, (7ULL << 40) + 1000 + i, 4242);
+    for (int j = 0; j < 4; ++j) ASSERT_EQ(out[j][i], r.bits()) << "lane " << i << " word " << j;
+  }
+}
