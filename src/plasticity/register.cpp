@@ -1,12 +1,25 @@
 #include <hebb/plasticity/register.hpp>
+#include <hebb/plasticity/stdp_dopamine.hpp>
 #include <hebb/plasticity/stdp_pair.hpp>
+#include <hebb/plasticity/stdp_triplet.hpp>
+#include <hebb/plasticity/synaptic_scaling.hpp>
 
 namespace hebb::plasticity {
 
-void register_rules() {
-  sim::register_rule(stdp_pair::info(), [](const std::string& proj, const sim::rule_args& a) {
-    return std::make_unique<stdp_pair>(proj, a);
+namespace {
+template <class R>
+void add() {
+  sim::register_rule(R::info(), [](const std::string& proj, const sim::rule_args& a) {
+    return std::make_unique<R>(proj, a);
   });
+}
+}  // namespace
+
+void register_rules() {
+  add<stdp_pair>();
+  add<stdp_triplet>();
+  add<stdp_dopamine>();
+  add<synaptic_scaling>();
 }
 
 }  // namespace hebb::plasticity

@@ -401,7 +401,9 @@ bool network::run(double duration_ms, const run_control& control) {
           if (lo < hi) pr->rule()->on_pre(rctx, src, lo, hi);
         }
       }
-#pragma omp barrier
+      // no barrier here: a thread's next update touches only its own neurons and ring
+      // slots, which only it delivers into; the barrier after the update orders the
+      // next gather after every thread's delivery
     }
   }
   if (control.progress) control.progress(time(), static_cast<double>(s1) * cfg_.dt, total_spikes_);

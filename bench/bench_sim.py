@@ -1,0 +1,117 @@
+"""Spiking-engine benchmarks: hebb against Brian2 on the same networks, one command.
+
+    PYTHONPATH=build/release/python /usr/bin/python3 bench/bench_sim.py [--repeats 3] [--quick] [--md out.md]
+
+For COBA (4000 and 40,000 neurons, 80 synapses per neuron), CUBA and Brunel (AI),
+prints the wall time per simulated second (best of --repeats, the run alone:
+building excluded for both), synaptic events per second, hebb/Brian2 ratios for
+Brian2's cpp_standalone (single thread, no OpenMP) and cython runtime modes, the
+two-thread speed-up of hebb, hebb's bytes per synapse, and the memory-bound limit
+of a plain CSR scatter-add (bench/csr_scatter.cpp) next to hebb's delivery cost.
+"""
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+import hebb
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench", "peers"))
+import brian2_models  # noqa: E402
+
+CASES = [
+    # name, model file, overrides, brian2 function, kwargs, excitatory count
+    ("COBA 4000", "coba.toml", {}, brian2_models.coba, dict(n=4000), 3200),
+    ("COBA 40000", "coba.toml", {"populations__exc__size": 32000, "populations__inh__size": 8000,
+                                 **{f"projections__{k}__connect__p": 0.002 for k in range(4)}},
+     brian2_models.coba, dict(n=40000), 32000),
+    ("CUBA 4000", "cuba.toml", {}, brian2_models.cuba, dict(n=4000), 3200),
+    ("Brunel AI 12500", "brunel_ai.toml", {}, brian2_models.brunel, dict(g=5.0), 10000),
+]
+
+
+def run_hebb(model, overrides, duration, threads=1, precision="double"):
+    net = hebb.load(os.path.join(ROOT, "examples", model), simulation__threads=threads,
+                    simulation__precision=precision, **overrides)
+    t0 = time.perf_counter()
+    net.run(duration)
+    wall = time.perf_counter() - t0
+    syn = net.synapse_count
+    neurons = sum(p.size for p in net.populations().values())
+    events = net.total_spikes * syn / neurons  # spikes x mean out-degree
+    bytes_per_syn = np.mean([pr.bytes / max(pr.size, 1) for pr in net.projections().values()])
+    return wall, events, bytes_per_syn, net.total_spikes
+
+
+def best(f, repeats):
+    out = [f() for _ in range(repeats)]
+    return min(out, key=lambda r: r[0])
+
+
+def csr_limit():
+    exe = os.path.join(tempfile.gettempdir(), "hebb_csr_scatter")
+    subprocess.run(["g++", "-std=c++20", "-O3", "-march=native", f"-I{ROOT}/include",
+                    os.path.join(ROOT, "bench", "csr_scatter.cpp"), "-o", exe], check=True)
+    small = min(float(subprocess.run([exe, "4000", "80", "8", "20000"], capture_output=True, text=True,
+                                     check=True).stdout.split()[0]) for _ in range(3))
+    large = min(float(subprocess.run([exe, "2000000", "80", "8", "4000"], capture_output=True, text=True,
+                                     check=True).stdout.split()[0]) for _ in range(2))
+    return small, large
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--duration", type=float, default=1000.0, help="simulated ms per run")
+    ap.add_argument("--quick", action="store_true", help="COBA 4000 and Brunel only, 300 ms, no cython mode")
+    ap.add_argument("--md", help="also write the table as Markdown here")
+    a = ap.parse_args()
+    duration = 300.0 if a.quick else a.duration
+    cases = [c for c in CASES if not a.quick or c[0] in ("COBA 4000", "Brunel AI 12500")]
+    load = os.getloadavg()[0]
+    rows = []
+    print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load {load:.2f} at start; {duration:g} ms simulated, best of {a.repeats}", flush=True)
+    for name, model, over, b2f, b2kw, n_exc in cases:
+        hd, events, bps, spikes = best(lambda: run_hebb(model, over, duration), a.repeats)
+        hf, _, _, _ = best(lambda: run_hebb(model, over, duration, precision="float"), a.repeats)
+        h2, _, _, _ = best(lambda: run_hebb(model, over, duration, threads=2), a.repeats)
+        per_s = 1000.0 / duration
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bs = best(lambda: b2f(duration_ms=duration, mode="cpp_standalone", **b2kw)[2:3] + (0,), 1 if a.quick else 2)[0]
+            bc = None if a.quick else best(lambda: b2f(duration_ms=duration, mode="cython", **b2kw)[2:3] + (0,), 1)[0]
+        row = dict(name=name, hebb=hd * per_s, hebb_float=hf * per_s, hebb_2t=h2 * per_s, brian_sa=bs * per_s,
+                   brian_cy=None if bc is None else bc * per_s, events=events / hd, ns_event=hd * 1e9 / events,
+                   bytes=bps)
+        rows.append(row)
+        print(f"{name:16s} hebb {row['hebb']:.4f} s/s (float {row['hebb_float']:.4f}, 2 threads {row['hebb_2t']:.4f}) | "
+              f"Brian2 standalone {row['brian_sa']:.4f} s/s" + ("" if bc is None else f", cython {row['brian_cy']:.4f}")
+              + f" | Brian2/hebb {row['brian_sa'] / row['hebb']:.2f}x | {row['events'] / 1e6:.1f} M events/s, "
+              f"{row['ns_event']:.2f} ns per event (all costs), {bps:.1f} bytes/synapse", flush=True)
+    small, large = csr_limit()
+    print(f"plain CSR scatter-add limit: {small:.3f} ns/event in cache (4000 targets), {large:.3f} ns/event "
+          f"from main memory (2e6 targets)")
+    print(f"load at end: {os.getloadavg()[0]:.2f}")
+    if a.md:
+        with open(a.md, "w") as f:
+            f.write("| network | hebb double [s/s] | hebb float [s/s] | hebb 2 threads [s/s] | Brian2 cpp_standalone [s/s] "
+                    "| Brian2 cython [s/s] | Brian2 standalone / hebb | events/s | ns/event | bytes/synapse |\n")
+            f.write("|---|---|---|---|---|---|---|---|---|---|\n")
+            for r in rows:
+                cy = "-" if r["brian_cy"] is None else f"{r['brian_cy']:.3f}"
+                f.write(f"| {r['name']} | {r['hebb']:.4f} | {r['hebb_float']:.4f} | {r['hebb_2t']:.4f} | {r['brian_sa']:.4f} "
+                        f"| {cy} | {r['brian_sa'] / r['hebb']:.1f}x | {r['events'] / 1e6:.0f} M | {r['ns_event']:.2f} "
+                        f"| {r['bytes']:.1f} |\n")
+            f.write(f"\nCSR scatter-add limit: {small:.3f} ns/event in cache, {large:.3f} ns/event from main memory.\n")
+
+
+if __name__ == "__main__":
+    main()
