@@ -80,6 +80,23 @@ P params_from(const char* owner, const field<P> (&fields)[N], const param_map& g
   return base;
 }
 
+// Calls on_spike(k), in increasing k, for every k in [begin, end) with v[k] >= thr.
+// Spikes are rare: a block of 16 whose maximum is below thr is skipped (a vector max).
+template <class T, class F>
+inline void for_each_crossing(const T* __restrict v, T thr, std::size_t begin, std::size_t end, F&& on_spike) {
+  std::size_t k = begin;
+  for (; k + 16 <= end; k += 16) {
+    T top = v[k];
+#pragma omp simd reduction(max : top)
+    for (std::size_t j = 0; j < 16; ++j) top = top > v[k + j] ? top : v[k + j];
+    if (top >= thr)
+      for (std::size_t j = 0; j < 16; ++j)
+        if (v[k + j] >= thr) on_spike(k + j);
+  }
+  for (; k < end; ++k)
+    if (v[k] >= thr) on_spike(k);
+}
+
 // Checks used by the models' validators: "<model>.<key> = <value> <unit>: must be ..."
 inline void require_positive(const char* model, const char* key, double v, const char* unit) {
   if (!(v > 0)) throw Error("{}.{} = {} {}: must be > 0", model, key, v, unit);

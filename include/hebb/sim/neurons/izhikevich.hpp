@@ -79,12 +79,11 @@ struct izhikevich {
     }
     const T* __restrict pc = a.var[c_];
     const T* __restrict pd = a.var[d_];
-    for (std::size_t k = a.begin; k < a.end; ++k)
-      if (vm[k] >= c.v_peak) {
-        a.spikes->push_back(static_cast<std::uint32_t>(k));
-        vm[k] = pc[k];
-        um[k] += pd[k];
-      }
+    for_each_crossing(vm, c.v_peak, a.begin, a.end, [&](std::size_t k) {
+      a.spikes->push_back(static_cast<std::uint32_t>(k));
+      vm[k] = pc[k];
+      um[k] += pd[k];
+    });
   }
 };
 

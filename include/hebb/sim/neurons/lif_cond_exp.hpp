@@ -74,12 +74,11 @@ struct lif_cond_exp {
       ine[k] = T(0);
       ini[k] = T(0);
     }
-    for (std::size_t k = a.begin; k < a.end; ++k)
-      if (vm[k] >= c.v_thresh) {
-        a.spikes->push_back(static_cast<std::uint32_t>(k));
-        vm[k] = c.v_reset;
-        rf[k] = c.refrac_steps;
-      }
+    for_each_crossing(vm, c.v_thresh, a.begin, a.end, [&](std::size_t k) {
+      a.spikes->push_back(static_cast<std::uint32_t>(k));
+      vm[k] = c.v_reset;
+      rf[k] = c.refrac_steps;
+    });
   }
 };
 
