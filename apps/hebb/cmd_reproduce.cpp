@@ -48,4 +48,31 @@ action add_reproduce(CLI::App& app) {
   };
 }
 
+action add_bench(CLI::App& app) {
+  auto* cmd = app.add_subcommand("bench", "built-in benchmarks against peers (bench/bench_<name>.py)");
+  auto name = std::make_shared<std::string>();
+  auto rest = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("name", *name, "benchmark: sim, memory, analysis, ... (--list shows them)");
+  cmd->add_option("args", *rest, "arguments passed on to the benchmark script (after --)");
+  auto list = std::make_shared<bool>(false);
+  cmd->add_flag("--list", *list, "list the benchmarks");
+  return [=]() -> int {
+    std::vector<std::string> names;
+    const fs::path root = fs::path(HEBB_SOURCE_DIR) / "bench";
+    for (const auto& e : fs::directory_iterator(root)) {
+      const auto f = e.path().filename().string();
+      if (f.starts_with("bench_") && f.ends_with(".py")) names.push_back(f.substr(6, f.size() - 9));
+    }
+    std::sort(names.begin(), names.end());
+    if (*list || name->empty()) {
+      for (const auto& n : names) fmt::print("{}\n", n);
+      return name->empty() && !*list ? 2 : 0;
+    }
+    if (std::find(names.begin(), names.end(), *name) == names.end()) throw_unknown("benchmark", *name, names);
+    std::vector<std::string> args = {(root / ("bench_" + *name + ".py")).string()};
+    args.insert(args.end(), rest->begin(), rest->end());
+    return run_python(args);
+  };
+}
+
 }  // namespace hebb::cli

@@ -15,6 +15,7 @@ action add_run(CLI::App& app);
 action add_info(CLI::App& app);
 action add_models(CLI::App& app);
 action add_plot(CLI::App& app);
+action add_bench(CLI::App& app);
 
 // Runs /usr/bin/python3 (the interpreter the build was made for) with the hebb
 // package on PYTHONPATH; returns its exit status.

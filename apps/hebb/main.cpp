@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   actions["plot"] = hebb::cli::add_plot(app);
   actions["models"] = hebb::cli::add_models(app);
   actions["reproduce"] = hebb::cli::add_reproduce(app);
+  actions["bench"] = hebb::cli::add_bench(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -102,3 +102,34 @@ def test_interrupt_writes_partial_results_marked_incomplete(tmp_path):
     r = hebb("info", out)
     assert "INCOMPLETE" in r.stdout
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_explicit_connections_from_a_csv_file(tmp_path):
+    (tmp_path / "conn.csv").write_text("source,target,weight,delay\n0,1,500.0,1.0\n1,0,500.0,2.5\n")
+    (tmp_path / "m.toml").write_text(
+        '[simulation]\nduration = 20.0\n'
+        '[populations.src]\nmodel = "spike_source"\nsize = 2\nspike_times = [[1.0], [2.0]]\n'
+        '[populations.n]\nmodel = "lif_curr_exp"\nsize = 2\n'
+        '[[projections]]\nname = "p"\nfrom = "src"\nto = "n"\nconnect = { rule = "explicit", file = "conn.csv" }\n'
+        '[[record]]\ntype = "state"\npopulation = "n"\nvariables = ["i_exc"]\nindices = [0, 1]\n')
+    r = hebb("run", tmp_path / "m.toml", "--out", tmp_path / "m.h5", "-q")
+    assert r.returncode == 0, r.stderr
+    with h5py.File(tmp_path / "m.h5") as f:
+        i = f["state/n/i_exc"][:]
+        t = f["state/n/times"][:]
+    # neuron 1 gets 500 pA at 1.0 + 1.0 ms, neuron 0 at 2.0 + 2.5 ms: first nonzero samples
+    assert t[(i[:, 1] != 0).argmax()] == pytest.approx(2.0)
+    assert t[(i[:, 0] != 0).argmax()] == pytest.approx(4.5)
+    assert i[:, 0].max() == pytest.approx(500.0)
+    (tmp_path / "bad.csv").write_text("0,1\n0,x\n")
+    bad = (tmp_path / "m.toml").read_text().replace("conn.csv", "bad.csv")
+    (tmp_path / "bad.toml").write_text(bad)
+    r = hebb("run", tmp_path / "bad.toml", "--out", tmp_path / "b.h5")
+    assert r.returncode == 2 and "bad.csv:2" in r.stderr
+
+
+def test_bench_lists_the_benchmarks():
+    r = hebb("bench", "--list")
+    assert r.returncode == 0 and "sim" in r.stdout.split()
+    r = hebb("bench", "simm")
+    assert r.returncode == 2 and "did you mean 'sim'" in r.stderr
