@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Benchmarks of hebb.learn (issue 8). One command:
+
+    PYTHONPATH=build/<dir>/python /usr/bin/python3 bench/bench_learn.py [--threads N] [--repeats R]
+
+1. One training step (forward, backward, Adam) of a 700-256-256-20 LIF network,
+   T = 100, batch 64, input spikes with p = 0.05 per step: hebb's fused layers vs the
+   same network as a per-step Python loop in PyTorch (how snnTorch and Norse run on
+   CPU), and the matrix products alone (the floor: X W^T forward, dW = G^T X and, except
+   for the input layer, dX = G W backward). Also hebb with every layer's forward product
+   and weight gradient computed from the nonzero (spike) inputs only (sparse_input=True),
+   to see whether sparsity goes below the dense floor.
+2. DCLS layer (1 layer 700 -> 256, kernel 25, T = 100, batch 64) forward + backward:
+   hebb.learn.DelayLinear vs a dense Python implementation (Gaussian kernel built with
+   torch ops + F.conv1d, as the authors' code does).
+3. ELM (d_m = 20, 5 inputs, T = 200, batch 32) forward + backward: hebb.learn.ELM vs the
+   same equations as a Python loop in PyTorch.
+Best of --repeats runs each; same thread count for every contestant.
+"""
+import argparse
+import math
+import time
+
+import torch
+from torch import nn
+
+import hebb.learn as hl
+
+T, B, SIZES = 100, 64, (700, 256, 256, 20)
+
+
+def best(fn, repeats, warm=2):
+    for _ in range(warm):
+        fn()
+    ts = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t)
+    return min(ts)
+
+
+# ---------------------------------------------------------------- 1. LIF network
+class HebbNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        kw = dict(tau_mem=10.0, surrogate="fast_sigmoid", slope=25.0)
+        self.l1 = hl.LIF(SIZES[0], SIZES[1], **kw)
+        self.l2 = hl.LIF(SIZES[1], SIZES[2], **kw)
+        self.out = hl.Readout(SIZES[2], SIZES[3], tau_mem=10.0)
+
+    def forward(self, x):
+        return self.out(self.l2(self.l1(x))).sum(0)
+
+
+class SparseInputNet(HebbNet):
+    """Every layer's products from its nonzero (spike) inputs (hebb spike_linear)."""
+
+    def __init__(self):
+        super().__init__()
+        for layer in (self.l1, self.l2, self.out):
+            layer.sparse_input = True
+
+
+class Spike(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, z):
+        ctx.save_for_backward(z)
+        return (z > 0).to(z.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g / (1 + 25.0 * z.abs()) ** 2
+
+
+class LoopNet(nn.Module):
+    """snnTorch-style: a Python loop over time steps, one Linear call per step."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.ModuleList([nn.Linear(SIZES[k], SIZES[k + 1]) for k in range(3)])
+        self.beta = math.exp(-0.1)
+
+    def forward(self, x):
+        v = [torch.zeros(x.shape[1], n) for n in SIZES[1:]]
+        acc = 0
+        for t in range(x.shape[0]):
+            h = x[t]
+            for k in range(2):
+                u = self.beta * v[k] + self.fc[k](h)
+                s = Spike.apply(u - 1.0)
+                v[k] = u - s.detach() * 0 - s * 1.0
+                h = s
+            v[2] = self.beta * v[2] + self.fc[2](h)
+            acc = acc + v[2]
+        return acc
+
+
+def step_fn(net, x, y):
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+
+    def f():
+        loss = nn.functional.cross_entropy(net(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return f
+
+
+def matmul_floor(x):
+    """The matrix products of one step: forward X W^T and backward dX = G W, dW = G^T X."""
+    ins = [x.reshape(T * B, -1), torch.rand(T * B, SIZES[1]), torch.rand(T * B, SIZES[2])]
+    Ws = [torch.randn(SIZES[k + 1], SIZES[k]) for k in range(3)]
+    Gs = [torch.randn(T * B, SIZES[k + 1]) for k in range(3)]
+
+    def f():
+        for k, (X, W, G) in enumerate(zip(ins, Ws, Gs)):
+            X @ W.t()
+            G.t() @ X
+            if k:  # no gradient for the network input
+                G @ W
+    return f
+
+
+# ---------------------------------------------------------------- 2. DCLS
+def dcls_python(x, w, p, sigma, K):
+    j = torch.arange(K, dtype=x.dtype)
+    g = torch.exp(-0.5 * ((j - p.unsqueeze(-1)) / sigma) ** 2)
+    k = (w.unsqueeze(-1) * g / (g.sum(-1, keepdim=True) + 1e-7)).flip(-1)
+    xb = nn.functional.pad(x.permute(1, 2, 0), (K - 1, 0))
+    return nn.functional.conv1d(xb, k).permute(2, 0, 1)
+
+
+# ---------------------------------------------------------------- 3. ELM
+def elm_python(m, x):
+    ws = torch.relu(m.w_syn_raw)
+    s = torch.zeros(x.shape[1], x.shape[2])
+    mm = torch.zeros(x.shape[1], m.kappa_m.shape[0])
+    ys = []
+    for t in range(x.shape[0]):
+        s = m.kappa_s * s + ws * x[t]
+        h = torch.relu(torch.cat([s, m.kappa_m * mm], 1) @ m.w1.T + m.b1)
+        dm = 1.7159 * torch.tanh(2 / 3 * (h @ m.w2.T + m.b2))
+        mm = m.kappa_m * mm + 5 * (1 - m.kappa_m) * dm
+        ys.append(mm @ m.wy.T + m.by)
+    return torch.stack(ys)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="hebb.learn benchmarks")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=5)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    print(f"threads: {torch.get_num_threads()}, torch {torch.__version__}, best of {a.repeats}")
+    x = (torch.rand(T, B, SIZES[0]) < 0.05).float()
+    y = torch.randint(0, SIZES[3], (B,))
+    t_hebb = best(step_fn(HebbNet(), x, y), a.repeats)
+    t_sparse = best(step_fn(SparseInputNet(), x, y), a.repeats)
+    t_loop = best(step_fn(LoopNet(), x, y), a.repeats)
+    t_floor = best(matmul_floor(x), a.repeats)
+    print("\n1. LIF 700-256-256-20, T = 100, batch 64: one training step (forward, backward, Adam)")
+    print(f"{'contestant':<42} {'ms':>8} {'vs hebb':>8}")
+    for name, t in (("hebb fused layers", t_hebb), ("hebb fused, sparse_input=True", t_sparse),
+                    ("PyTorch per-step Python loop (snnTorch-like)", t_loop),
+                    ("matrix products alone (floor)", t_floor)):
+        print(f"{name:<42} {1e3 * t:>8.1f} {t / t_hebb:>8.2f}")
+    print(f"speed-up over the Python loop: {t_loop / t_hebb:.2f}x (goal >= 3x); "
+          f"hebb / floor: {t_hebb / t_floor:.2f} (goal <= 1.5); sparse / floor: {t_sparse / t_floor:.2f}")
+
+    K = 25
+    xd = torch.rand(T, B, 700)
+    layer = hl.DelayLinear(700, 256, K, sigma=3.0)
+    w = layer.weight.detach().clone().requires_grad_()
+    p = layer.pos.detach().clone().requires_grad_()
+
+    def dh():
+        layer.zero_grad()
+        layer(xd).sum().backward()
+
+    def dp():
+        w.grad = p.grad = None
+        dcls_python(xd, w, p, 3.0, K).sum().backward()
+    assert torch.allclose(layer(xd), dcls_python(xd, w, p, 3.0, K), atol=1e-4)
+    t_dh, t_dp = best(dh, a.repeats), best(dp, a.repeats)
+    print(f"\n2. DCLS 700 -> 256, kernel {K}, T = {T}, batch {B}: forward + backward")
+    print(f"hebb DelayLinear {1e3 * t_dh:.1f} ms, Python kernel + conv1d {1e3 * t_dp:.1f} ms, ratio {t_dp / t_dh:.2f}")
+
+    m = hl.ELM(5, 20, 4)
+    xe = torch.rand(200, 32, 5)
+
+    def eh():
+        m.zero_grad()
+        m(xe).square().sum().backward()
+
+    def ep():
+        m.zero_grad()
+        elm_python(m, xe).square().sum().backward()
+    assert torch.allclose(m(xe), elm_python(m, xe), atol=1e-5)
+    t_eh, t_ep = best(eh, a.repeats), best(ep, a.repeats)
+    print("\n3. ELM d_m = 20, 5 inputs, T = 200, batch 32: forward + backward")
+    print(f"hebb ELM {1e3 * t_eh:.1f} ms, Python loop {1e3 * t_ep:.1f} ms, ratio {t_ep / t_eh:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+// Fused LIF/ALIF forward and backward (equations in include/hebb/learn/lif.hpp).
+// Backward is hand-written backpropagation through time over the same recurrence;
+// per-neuron coefficient gradients are accumulated per (batch, neuron) element and
+// summed over the batch at the end, so results do not depend on the thread count.
+#include <hebb/learn/lif.hpp>
+
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+namespace hebb::learn {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+struct dims {
+  std::int64_t T, B, N;
+};
+
+template <class S>
+void forward_kernel(const dims& d, const S* in, const S* alpha, const S* beta, const S* theta,
+                    const S* vr, const S* badapt, const S* rho, const lif_options& o, S* spk,
+                    S* mem, S* cur, S* vpost, S* adapt) {
+  const std::int64_t BN = d.B * d.N;
+  at::parallel_for(0, d.B, 1, [&](std::int64_t b0, std::int64_t b1) {
+    for (std::int64_t t = 0; t < d.T; ++t) {
+      for (std::int64_t b = b0; b < b1; ++b) {
+        const std::int64_t row = t * BN + b * d.N, prev = row - BN;
+        for (std::int64_t n = 0; n < d.N; ++n) {
+          const S i_prev = t ? cur[prev + n] : S(0);
+          const S v_prev = t ? vpost[prev + n] : S(0);
+          const S i = alpha[n] * i_prev + in[row + n];
+          const S g = o.decay_input ? S(1) - beta[n] : S(1);
+          const S u = beta[n] * v_prev + g * i;
+          cur[row + n] = i;
+          mem[row + n] = u;
+          if (!o.spiking) {
+            spk[row + n] = S(0);
+            vpost[row + n] = u;
+            continue;
+          }
+          const S a_prev = (o.adaptive && t) ? adapt[prev + n] : S(0);
+          const S th = o.adaptive ? theta[n] + badapt[n] * a_prev : theta[n];
+          const S s = (u - th) > S(0) ? S(1) : S(0);
+          spk[row + n] = s;
+          vpost[row + n] = o.reset == reset_mode::subtract ? u - th * s : u * (S(1) - s) + vr[n] * s;
+          if (o.adaptive) adapt[row + n] = rho[n] * a_prev + s;
+        }
+      }
+    }
+  });
+}
+
+// Gradients with respect to the input current and the per-(b,n) partial sums of the
+// coefficient gradients (summed over the batch by the caller).
+template <class S>
+void backward_kernel(const dims& d, const S* alpha, const S* beta, const S* theta, const S* vr,
+                     const S* badapt, const S* rho, const lif_options& o, const S* spk,
+                     const S* mem, const S* cur, const S* vpost, const S* adapt, const S* gspk,
+                     const S* gmem, const S* gcur, S* gin, S* galpha, S* gbeta, S* gtheta,
+                     S* gvr, S* gbad, S* grho) {
+  const std::int64_t BN = d.B * d.N;
+  const S a = static_cast<S>(o.slope);
+  at::parallel_for(0, d.B, 1, [&](std::int64_t b0, std::int64_t b1) {
+    std::vector<S> gv(static_cast<std::size_t>((b1 - b0) * d.N), S(0));  // dL/dv_t
+    std::vector<S> gi_next(gv.size(), S(0));                           // dL/di_{t+1}
+    std::vector<S> ga(gv.size(), S(0));                                // dL/da_t
+    for (std::int64_t t = d.T - 1; t >= 0; --t) {
+      for (std::int64_t b = b0; b < b1; ++b) {
+        const std::int64_t row = t * BN + b * d.N, prev = row - BN, acc = b * d.N;
+        S* gvb = gv.data() + (b - b0) * d.N;
+        S* gib = gi_next.data() + (b - b0) * d.N;
+        S* gab = ga.data() + (b - b0) * d.N;
+        for (std::int64_t n = 0; n < d.N; ++n) {
+          const S u = mem[row + n], i = cur[row + n];
+          const S i_prev = t ? cur[prev + n] : S(0);
+          const S v_prev = t ? vpost[prev + n] : S(0);
+          const S g = o.decay_input ? S(1) - beta[n] : S(1);
+          S gu = (gmem ? gmem[row + n] : S(0)) + gvb[n];  // dv/du = 1 unless reset to zero
+          if (o.spiking) {
+            const S s = spk[row + n];
+            const S a_prev = (o.adaptive && t) ? adapt[prev + n] : S(0);
+            const S th = o.adaptive ? theta[n] + badapt[n] * a_prev : theta[n];
+            const S sg = surrogate_grad(o.sg, u - th, a);
+            S gs = (gspk ? gspk[row + n] : S(0)) + (o.adaptive ? gab[n] : S(0));
+            S gth = S(0);
+            if (o.reset == reset_mode::subtract) {
+              if (!o.detach_reset) gs -= gvb[n] * th;
+              gth -= gvb[n] * s;
+            } else {
+              if (!o.detach_reset) gs += gvb[n] * (vr[n] - u);
+              gu -= gvb[n] * s;
+              gvr[acc + n] += gvb[n] * s;
+            }
+            gu += gs * sg;
+            gth -= gs * sg;
+            gtheta[acc + n] += gth;
+            if (o.adaptive) {
+              gbad[acc + n] += gth * a_prev;
+              grho[acc + n] += gab[n] * a_prev;
+              gab[n] = rho[n] * gab[n] + badapt[n] * gth;  // now dL/da_{t-1}
+            }
+          }
+          gbeta[acc + n] += gu * (v_prev - (o.decay_input ? i : S(0)));
+          const S gi = gu * g + alpha[n] * gib[n] + (gcur ? gcur[row + n] : S(0));
+          gin[row + n] = gi;
+          galpha[acc + n] += gi * i_prev;
+          gib[n] = gi;
+          gvb[n] = beta[n] * gu;  // now dL/dv_{t-1}
+        }
+      }
+    }
+  });
+}
+
+void check_coeff(const at::Tensor& c, const char* name, const at::Tensor& input) {
+  if (!c.defined()) throw Error("lif: coefficient {} is missing", name);
+  if (c.dim() != 1 || c.size(0) != input.size(2))
+    throw Error("lif: coefficient {} has shape [{}]; expected [{}] (one per neuron)", name,
+                fmt::format("{}", fmt::join(c.sizes(), ", ")), input.size(2));
+  if (c.scalar_type() != input.scalar_type())
+    throw Error("lif: coefficient {} has dtype {}; expected {} like the input", name,
+                std::string(c10::toString(c.scalar_type())), std::string(c10::toString(input.scalar_type())));
+}
+
+struct lif_function : public torch::autograd::Function<lif_function> {
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& input,
+                               const at::Tensor& alpha, const at::Tensor& beta,
+                               const at::Tensor& theta, const at::Tensor& vr,
+                               const at::Tensor& badapt, const at::Tensor& rho, int64_t sg,
+                               double slope, int64_t reset, bool detach, bool spiking,
+                               bool adaptive, bool decay_input) {
+    lif_options o{static_cast<surrogate>(sg), slope, static_cast<reset_mode>(reset), detach,
+                  spiking, adaptive, decay_input};
+    const dims d{input.size(0), input.size(1), input.size(2)};
+    auto x = input.contiguous();
+    auto al = alpha.contiguous(), be = beta.contiguous(), th = theta.contiguous(),
+         v0 = vr.contiguous(), ba = badapt.contiguous(), rh = rho.contiguous();
+    auto spk = at::empty_like(x), mem = at::empty_like(x), cur = at::empty_like(x),
+         vpost = at::empty_like(x);
+    auto adapt = adaptive ? at::empty_like(x) : at::zeros({1}, x.options());
+    AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "lif_forward", [&] {
+      forward_kernel<scalar_t>(d, x.data_ptr<scalar_t>(), al.data_ptr<scalar_t>(),
+                               be.data_ptr<scalar_t>(), th.data_ptr<scalar_t>(),
+                               v0.data_ptr<scalar_t>(), ba.data_ptr<scalar_t>(),
+                               rh.data_ptr<scalar_t>(), o, spk.data_ptr<scalar_t>(),
+                               mem.data_ptr<scalar_t>(), cur.data_ptr<scalar_t>(),
+                               vpost.data_ptr<scalar_t>(), adapt.data_ptr<scalar_t>());
+    });
+    ctx->save_for_backward({al, be, th, v0, ba, rh, spk, mem, cur, vpost, adapt});
+    ctx->saved_data["sg"] = sg;
+    ctx->saved_data["slope"] = slope;
+    ctx->saved_data["reset"] = reset;
+    ctx->saved_data["flags"] = static_cast<int64_t>(detach) | (static_cast<int64_t>(spiking) << 1) |
+                               (static_cast<int64_t>(adaptive) << 2) |
+                               (static_cast<int64_t>(decay_input) << 3);
+    return {spk, mem, cur};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const auto& al = saved[0];
+    const auto& be = saved[1];
+    const auto& th = saved[2];
+    const auto& v0 = saved[3];
+    const auto& ba = saved[4];
+    const auto& rh = saved[5];
+    const auto& spk = saved[6];
+    const auto& mem = saved[7];
+    const auto& cur = saved[8];
+    const auto& vpost = saved[9];
+    const auto& adapt = saved[10];
+    const int64_t flags = ctx->saved_data["flags"].toInt();
+    lif_options o{static_cast<surrogate>(ctx->saved_data["sg"].toInt()),
+                  ctx->saved_data["slope"].toDouble(),
+                  static_cast<reset_mode>(ctx->saved_data["reset"].toInt()),
+                  (flags & 1) != 0,
+                  (flags & 2) != 0,
+                  (flags & 4) != 0,
+                  (flags & 8) != 0};
+    const dims d{mem.size(0), mem.size(1), mem.size(2)};
+    auto cont = [](const at::Tensor& g) { return g.defined() ? g.contiguous() : g; };
+    auto gs = cont(grads[0]), gm = cont(grads[1]), gc = cont(grads[2]);
+    auto gin = at::empty_like(mem);
+    auto acc = [&] { return at::zeros({d.B, d.N}, mem.options()); };
+    auto gal = acc(), gbe = acc(), gth = acc(), gvr = acc(), gba = acc(), grh = acc();
+    AT_DISPATCH_FLOATING_TYPES(mem.scalar_type(), "lif_backward", [&] {
+      auto p = [](const at::Tensor& t) -> const scalar_t* {
+        return t.defined() ? t.data_ptr<scalar_t>() : nullptr;
+      };
+      backward_kernel<scalar_t>(d, p(al), p(be), p(th), p(v0), p(ba), p(rh), o, p(spk), p(mem),
+                                p(cur), p(vpost), p(adapt), p(gs), p(gm), p(gc),
+                                gin.data_ptr<scalar_t>(), gal.data_ptr<scalar_t>(),
+                                gbe.data_ptr<scalar_t>(), gth.data_ptr<scalar_t>(),
+                                gvr.data_ptr<scalar_t>(), gba.data_ptr<scalar_t>(),
+                                grh.data_ptr<scalar_t>());
+    });
+    return {gin,
+            gal.sum(0),
+            gbe.sum(0),
+            gth.sum(0),
+            gvr.sum(0),
+            gba.sum(0),
+            grh.sum(0),
+            at::Tensor(),
+            at::Tensor(),
+            at::Tensor(),
+            at::Tensor(),
+            at::Tensor(),
+            at::Tensor(),
+            at::Tensor()};
+  }
+};
+
+}  // namespace
+
+std::vector<at::Tensor> lif_sequence(const at::Tensor& input, const lif_coeffs& c,
+                                     const lif_options& o) {
+  o.validate();
+  if (!input.defined() || input.dim() != 3)
+    throw Error("lif: input has shape [{}]; expected [T, B, N] (time, batch, neurons)",
+                input.defined() ? fmt::format("{}", fmt::join(input.sizes(), ", ")) : "");
+  if (input.scalar_type() != at::kFloat && input.scalar_type() != at::kDouble)
+    throw Error("lif: input dtype {} is not supported; use float32 or float64",
+                std::string(c10::toString(input.scalar_type())));
+  if (!input.device().is_cpu()) throw Error("lif: input must be on the CPU");
+  check_coeff(c.alpha, "alpha", input);
+  check_coeff(c.beta, "beta", input);
+  const auto zeros = at::zeros({input.size(2)}, input.options());
+  const at::Tensor theta = c.theta.defined() ? c.theta : at::ones({input.size(2)}, input.options());
+  const at::Tensor vr = c.v_reset.defined() ? c.v_reset : zeros;
+  const at::Tensor ba = c.b_adapt.defined() ? c.b_adapt : zeros;
+  const at::Tensor rho = c.rho.defined() ? c.rho : zeros;
+  check_coeff(theta, "theta", input);
+  check_coeff(vr, "v_reset", input);
+  check_coeff(ba, "b_adapt", input);
+  check_coeff(rho, "rho", input);
+  return lif_function::apply(input, c.alpha, c.beta, theta, vr, ba, rho,
+                             static_cast<int64_t>(o.sg), o.slope, static_cast<int64_t>(o.reset),
+                             o.detach_reset, o.spiking, o.adaptive, o.decay_input);
+}
+
+at::Tensor decay_factor(const at::Tensor& tau, double dt, const char* name) {
+  require(dt > 0, "dt", dt, "> 0 ms");
+  if (tau.numel() > 0) {
+    const double m = tau.min().item<double>();
+    if (!(m > 0)) throw Error("{} = {} ms: must be > 0", name, m);
+  }
+  return at::exp(-dt / tau);
+}
+
+}  // namespace hebb::learn
