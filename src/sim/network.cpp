@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <cmath>
 
 namespace hebb::sim {
@@ -25,6 +27,29 @@ std::pair<std::size_t, std::size_t> thread_range(std::size_t n, int t, int nth) 
   };
   return {cut(t), cut(t + 1)};
 }
+
+// A barrier that spins briefly, then yields the core: on a shared machine whose other
+// core is busy, a thread waiting for the one that lost its core gives it the time
+// slice instead of burning it (OpenMP's barrier spins much longer).
+class spin_barrier {
+public:
+  explicit spin_barrier(int n) : n_(n) {}
+  void wait() {
+    if (n_ == 1) return;
+    const int phase = phase_.load(std::memory_order_acquire);
+    if (count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
+      count_.store(0, std::memory_order_relaxed);
+      phase_.fetch_add(1, std::memory_order_release);
+      return;
+    }
+    for (int spins = 0; phase_.load(std::memory_order_acquire) == phase; ++spins)
+      if (spins > 2000) std::this_thread::yield();
+  }
+
+private:
+  const int n_;
+  std::atomic<int> count_{0}, phase_{0};
+};
 
 std::uint64_t steps_of(double ms, double dt, const char* what) {
   const double s = std::round(ms / dt);
@@ -301,6 +326,7 @@ bool network::run(double duration_ms, const run_control& control) {
   auto last_report = clock::now();
   apply_currents(s0);
 
+  spin_barrier sync(nth);
 #pragma omp parallel num_threads(nth)
   {
     const int tid = omp_get_thread_num();
@@ -313,9 +339,8 @@ bool network::run(double duration_ms, const run_control& control) {
         const auto [b, e] = thread_range(pops_[i]->size(), tid, nth);
         if (b < e) pops_[i]->update(ctx, b, e, out);
       }
-#pragma omp barrier
-#pragma omp single
-      {
+      sync.wait();
+      if (tid == 0) {
         // gather in thread order (= neuron order), record, schedule
         const double t = static_cast<double>(s + 1) * cfg_.dt;
         for (std::size_t i = 0; i < np; ++i) {
@@ -376,6 +401,7 @@ bool network::run(double duration_ms, const run_control& control) {
           }
         }
       }
+      sync.wait();
       // deliver: each thread into its own range of every target population
       for (std::size_t k = 0; k < projs_.size(); ++k) {
         const auto& f = fired[pre_index[k]];
