@@ -21,7 +21,7 @@ poisson_source::poisson_source(const population_args& a) : source_population(a.n
   for (std::size_t k = 0; k < rate_.size(); ++k)
     if (!(rate_[k] >= 0)) throw Error("poisson population '{}': rate[{}] = {} Hz: must be >= 0", a.name, k, rate_[k]);
   next_.assign(a.size, undrawn);
-  count_.assign(a.size, 0);
+  draws_.assign(a.size, 0);
 }
 
 const model_info& poisson_source::info() const {
@@ -41,7 +41,8 @@ void poisson_source::draw_next(std::size_t k, std::uint64_t from, std::uint64_t 
     next_[k] = from;
     return;
   }
-  counter_rng r(seed, stream::poisson_source, gid0() + k, count_[k]);
+  // keyed by the neuron's draw count, so a redraw after a rate change uses a new number
+  counter_rng r(seed, stream::poisson_source, gid0() + k, draws_[k]++);
   const double wait = std::floor(std::log(r.uniform53()) / std::log1p(-p));
   next_[k] = wait > 1e18 ? never : from + static_cast<std::uint64_t>(wait);
 }
@@ -52,7 +53,6 @@ void poisson_source::update(const step_context& ctx, std::size_t begin, std::siz
     if (next_[k] == undrawn) draw_next(k, ctx.step, ctx.seed);
     if (next_[k] == ctx.step) {
       spikes.push_back(static_cast<std::uint32_t>(k));
-      ++count_[k];
       draw_next(k, ctx.step + 1, ctx.seed);
     }
   }

@@ -2,7 +2,7 @@
 // Source populations: they emit spikes and receive no input.
 //   poisson       each neuron fires as a Poisson process of its rate [Hz]; the spike
 //                 in each step is a Bernoulli(rate*dt) event, drawn as geometric
-//                 waiting times keyed by (neuron gid, spike count), so the cost is per
+//                 waiting times keyed by (neuron gid, draw count), so the cost is per
 //                 spike, not per neuron and step.
 //   spike_source  each neuron fires at given times [ms] (rounded to the step grid).
 #include <cmath>
@@ -46,7 +46,7 @@ public:
 private:
   void draw_next(std::size_t k, std::uint64_t from, std::uint64_t seed);
   std::vector<double> rate_;
-  std::vector<std::uint64_t> next_, count_;
+  std::vector<std::uint64_t> next_, draws_;
 };
 
 class spike_source final : public source_population {

@@ -137,3 +137,16 @@ def test_save_writes_results_file_readable_by_info(tmp_path):
         assert len(f["weights/ee/weights"]) == net["ee"].size
     with pytest.raises(ValueError, match="does not exist"):
         net.save(tmp_path / "no" / "such" / "dir.h5")
+
+
+def test_poisson_source_rates_set_between_runs_keep_their_rate():
+    # regression: a redraw after a rate change reused the previous random number, so
+    # neurons whose wait was long never fired again (38 spikes where 400 were due)
+    net = hebb.Network(dt=0.1, seed=5)
+    src = net.population("src", "poisson", 200, rate=1.0)
+    rec = net.record_spikes(src)
+    for _ in range(20):
+        src.set("rate", np.full(200, 10.0))
+        net.run(10.0)
+    n = len(rec.times)  # 200 neurons x 10 Hz x 0.2 s = 400 expected
+    assert abs(n - 400) < 5 * np.sqrt(400), n
