@@ -1,5 +1,6 @@
 #include <hebb/plasticity/register.hpp>
 #include <hebb/plasticity/stdp_dopamine.hpp>
+#include <hebb/plasticity/stdp_nalsm.hpp>
 #include <hebb/plasticity/stdp_pair.hpp>
 #include <hebb/plasticity/stdp_triplet.hpp>
 #include <hebb/plasticity/synaptic_scaling.hpp>
@@ -20,6 +21,7 @@ void register_rules() {
   add<stdp_triplet>();
   add<stdp_dopamine>();
   add<synaptic_scaling>();
+  add<stdp_nalsm>();
 }
 
 }  // namespace hebb::plasticity
