@@ -1,4 +1,4 @@
-"""Every command and example in README.md and docs/*.md runs: ```sh blocks line by
+"""Every command and example in README.md, models/README.md and docs/*.md runs: ```sh blocks line by
 line with bash, ```python blocks with Debian's interpreter, each in a scratch
 folder that sees the repository's examples/ and models/. Blocks fenced as
 ```console, ```text or ```toml are shown, not run (```console is for commands
@@ -17,7 +17,8 @@ FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 
 
 def blocks():
-    files = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
+    files = [os.path.join(ROOT, "README.md"), os.path.join(ROOT, "models", "README.md")]
+    files += sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
     for path in files:
         with open(path) as f:
             text = f.read()
