@@ -97,6 +97,27 @@ inline void for_each_crossing(const T* __restrict v, T thr, std::size_t begin, s
     if (v[k] >= thr) on_spike(k);
 }
 
+// The integrate-and-fire reset, shared by the LIF models: a neuron with refractory
+// steps left (refrac > 0) is held at v_reset and counts down; otherwise it takes
+// the integrated value.
+template <class T>
+[[gnu::always_inline]] inline T refractory_hold(T v_integrated, T v_reset, T& refrac) {
+  const bool free = refrac <= T(0);
+  refrac = free ? T(0) : refrac - T(1);
+  return free ? v_integrated : v_reset;
+}
+
+// Neurons at or above threshold spike: recorded, reset, refractory for refrac_steps.
+template <class T>
+inline void spike_and_reset(const step_args<T>& a, T* __restrict v, T* __restrict refrac, T thresh, T v_reset,
+                            T refrac_steps) {
+  for_each_crossing(v, thresh, a.begin, a.end, [&](std::size_t k) {
+    a.spikes->push_back(static_cast<std::uint32_t>(k));
+    v[k] = v_reset;
+    refrac[k] = refrac_steps;
+  });
+}
+
 // Checks used by the models' validators: "<model>.<key> = <value> <unit>: must be ..."
 inline void require_positive(const char* model, const char* key, double v, const char* unit) {
   if (!(v > 0)) throw Error("{}.{} = {} {}: must be > 0", model, key, v, unit);

@@ -66,19 +66,13 @@ struct lif_cond_exp {
       const T gtot = c.g_leak + ge[k] + gi[k];
       const T vinf = (c.gl_el + ge[k] * c.e_exc + gi[k] * c.e_inh + c.i_offset + iext[k]) / gtot;
       const T vnew = vinf + (vm[k] - vinf) * exp_simd(c.neg_h_over_c * gtot);
-      const bool free = rf[k] <= T(0);
-      vm[k] = free ? vnew : c.v_reset;
-      rf[k] = free ? T(0) : rf[k] - T(1);
+      vm[k] = refractory_hold(vnew, c.v_reset, rf[k]);
       ge[k] = ge[k] * c.p_exc + ine[k];
       gi[k] = gi[k] * c.p_inh + ini[k];
       ine[k] = T(0);
       ini[k] = T(0);
     }
-    for_each_crossing(vm, c.v_thresh, a.begin, a.end, [&](std::size_t k) {
-      a.spikes->push_back(static_cast<std::uint32_t>(k));
-      vm[k] = c.v_reset;
-      rf[k] = c.refrac_steps;
-    });
+    spike_and_reset(a, vm, rf, c.v_thresh, c.v_reset, c.refrac_steps);
   }
 };
 

@@ -48,17 +48,11 @@ struct lif_curr_delta {
 #pragma omp simd
     for (std::size_t k = a.begin; k < a.end; ++k) {
       const T vnew = c.v_rest + (vm[k] - c.v_rest) * c.p22 + (c.i_offset + iext[k]) * c.p20 + ine[k] + ini[k];
-      const bool free = rf[k] <= T(0);
-      vm[k] = free ? vnew : c.v_reset;
-      rf[k] = free ? T(0) : rf[k] - T(1);
+      vm[k] = refractory_hold(vnew, c.v_reset, rf[k]);
       ine[k] = T(0);
       ini[k] = T(0);
     }
-    for_each_crossing(vm, c.v_thresh, a.begin, a.end, [&](std::size_t k) {
-      a.spikes->push_back(static_cast<std::uint32_t>(k));
-      vm[k] = c.v_reset;
-      rf[k] = c.refrac_steps;
-    });
+    spike_and_reset(a, vm, rf, c.v_thresh, c.v_reset, c.refrac_steps);
   }
 };
 
