@@ -202,6 +202,17 @@ class Network:
             self._c.modulator_schedule(name, [float(t) for t in times], [float(v) for v in values])
         return self._c.modulator(name)
 
+    def modulator_vector(self, name, values=None, size=None):
+        """A per-neuron modulator (for example an error signal, target minus readout, for
+        the error_modulated rule): create it with `size` (or from `values`), set it with
+        `values`; returns its current values as a numpy array."""
+        if name not in self._c.modulator_vector_names():
+            n = size if size is not None else len(np.atleast_1d(values))
+            self._c.add_modulator_vector(name, int(n), 0.0)
+        if values is not None:
+            self._c.set_modulator_vector(name, [float(v) for v in np.atleast_1d(values)])
+        return self._c.modulator_vector(name)
+
     def load_weights(self, path):
         """Start from the final weights saved in a results file (same model and seed)."""
         return self._c.load_weights(str(path))

@@ -198,6 +198,18 @@ PYBIND11_MODULE(_sim, m) {
       .def("set_modulator", [](py_network& n, const std::string& name, double v) { n.net->set_modulator(name, v); })
       .def("modulator", [](py_network& n, const std::string& name) { return n.net->modulator(name); })
       .def("modulator_names", [](py_network& n) { return n.net->modulator_names(); })
+      .def("add_modulator_vector", [](py_network& n, const std::string& name, std::size_t size, double v) {
+        n.net->add_modulator_vector(name, size, v);
+      })
+      .def("set_modulator_vector", [](py_network& n, const std::string& name, std::vector<double> v) {
+        n.net->set_modulator_vector(name, v);
+      })
+      .def("modulator_vector", [](py_network& n, const std::string& name) {
+        auto* m = n.net->find_modulator_vector(name);
+        if (!m) throw_unknown("per-neuron modulator", name, n.net->modulator_vector_names());
+        return to_numpy(*m);
+      })
+      .def("modulator_vector_names", [](py_network& n) { return n.net->modulator_vector_names(); })
       .def("modulator_schedule", [](py_network& n, const std::string& name, std::vector<double> t, std::vector<double> v) {
         n.net->add_modulator_schedule(name, t, v);
       })

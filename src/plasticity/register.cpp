@@ -1,3 +1,4 @@
+#include <hebb/plasticity/error_modulated.hpp>
 #include <hebb/plasticity/register.hpp>
 #include <hebb/plasticity/stdp_dopamine.hpp>
 #include <hebb/plasticity/stdp_nalsm.hpp>
@@ -22,6 +23,7 @@ void register_rules() {
   add<stdp_dopamine>();
   add<synaptic_scaling>();
   add<stdp_nalsm>();
+  add<error_modulated>();
 }
 
 }  // namespace hebb::plasticity

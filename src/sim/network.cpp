@@ -216,7 +216,7 @@ void network::set_plasticity(const std::string& name, const rule_args& args) {
 
 void network::add_modulator(const std::string& name, double initial) {
   if (name.empty()) throw Error("a modulator needs a name");
-  if (modulators_.contains(name)) throw Error("modulator '{}' is defined twice", name);
+  if (modulators_.contains(name) || modulator_vectors_.contains(name)) throw Error("modulator '{}' is defined twice", name);
   modulators_[name] = initial;
 }
 
@@ -245,6 +245,32 @@ double network::modulator(const std::string& name) {
   double* m = find_modulator(name);
   if (!m) throw_unknown("modulator", name, modulator_names());
   return *m;
+}
+
+void network::add_modulator_vector(const std::string& name, std::size_t size, double initial) {
+  if (name.empty()) throw Error("a modulator needs a name");
+  if (modulator_vectors_.contains(name) || modulators_.contains(name))
+    throw Error("modulator '{}' is defined twice", name);
+  modulator_vectors_[name].assign(size, initial);
+}
+
+void network::set_modulator_vector(const std::string& name, std::span<const double> values) {
+  auto* m = find_modulator_vector(name);
+  if (!m) throw_unknown("per-neuron modulator", name, modulator_vector_names());
+  if (values.size() != m->size())
+    throw Error("per-neuron modulator '{}': {} values given, it has {}", name, values.size(), m->size());
+  std::copy(values.begin(), values.end(), m->begin());
+}
+
+std::vector<double>* network::find_modulator_vector(const std::string& name) {
+  auto it = modulator_vectors_.find(name);
+  return it == modulator_vectors_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> network::modulator_vector_names() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : modulator_vectors_) out.push_back(k);
+  return out;
 }
 
 std::vector<std::string> network::modulator_names() const {

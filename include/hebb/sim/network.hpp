@@ -105,6 +105,13 @@ public:
   double modulator(const std::string& name);
   std::vector<std::string> modulator_names() const;
 
+  // Per-neuron modulators (for example an error signal, target minus readout, per
+  // postsynaptic neuron): one value per neuron, set from Python or a step hook.
+  void add_modulator_vector(const std::string& name, std::size_t size, double initial = 0);
+  void set_modulator_vector(const std::string& name, std::span<const double> values);
+  std::vector<double>* find_modulator_vector(const std::string& name);  // nullptr if there is none
+  std::vector<std::string> modulator_vector_names() const;
+
   // A function called every step after spikes are gathered, serially, in the order
   // added (astrocytes, reward schedules, error signals are built on it).
   void add_step_hook(std::function<void(const step_view&)> hook);
@@ -137,6 +144,7 @@ private:
   std::vector<rate_monitor> rates_;
   std::vector<weight_monitor> weights_mon_;
   std::map<std::string, double> modulators_;
+  std::map<std::string, std::vector<double>> modulator_vectors_;
   struct modulator_event {
     std::uint64_t step;
     std::string name;
