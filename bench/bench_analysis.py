@@ -3,10 +3,12 @@
 
   LZ76:   hebb (suffix array, linear) vs a plain-Python Kaspar-Schuster scan and the
           same scan in C (compiled here with gcc -O3); log-log slope of time vs n.
-  HMM:    forward-backward (log space) vs a numpy/scipy implementation of the same maths.
+  HMM:    forward-backward (log space), and one EM iteration of the HMM-GLM (E-step and
+          Fisher-scoring M-step), vs numpy/scipy implementations of the same maths.
+  NTF:    non-negative CP by HALS vs the same HALS sweeps in numpy (tensortools-style).
 Best of several repeats; equal results are asserted before timing is reported.
 
-Usage: PYTHONPATH=build/<dir>/python /usr/bin/python3 bench/bench_analysis.py [--big]
+Usage: PYTHONPATH=build/<dir>/python /usr/bin/python3 bench/bench_analysis.py [--big] [--only lz|hmm|ntf]
 (--big adds n = 1e8 for LZ76; needs about 2 GB of memory)
 """
 import argparse
@@ -18,7 +20,7 @@ import tempfile
 import time
 
 import numpy as np
-from scipy.special import logsumexp
+from scipy.special import gammaln, logsumexp
 
 import hebb.analysis as A
 
@@ -87,10 +89,174 @@ def fb_numpy(lpi, la, le):
     return np.exp(a + b - ll), ll
 
 
+# ---- HMM-GLM EM iteration in numpy/scipy: the maths of src/analysis/hmm_glm.cpp
+def softplus(x):
+    return np.where(x > 30, x, np.log1p(np.exp(np.minimum(x, 30))))
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def history_np(y, basis):
+    h = np.zeros_like(y)
+    for lag, b in enumerate(basis, 1):
+        h[lag:] += b * y[:-lag]
+    return h
+
+
+def glm_np(X, y, g, w, pm, prec, steps):
+    def obj(v):
+        lam = np.maximum(softplus(X @ v), 1e-10)
+        return np.sum(g * (lam - y * np.log(lam))) + 0.5 * prec * np.sum((v[:-1] - pm) ** 2)
+    f = obj(w)
+    for _ in range(steps):
+        eta = X @ w
+        lam, sg = np.maximum(softplus(eta), 1e-10), sigmoid(eta)
+        grad = X.T @ (g * sg * (1 - y / lam))
+        F = (X * (g * sg * sg / lam)[:, None]).T @ X
+        grad[:-1] += prec * (w[:-1] - pm)
+        F[np.diag_indices(len(w) - 1)] += prec
+        F[np.diag_indices(len(w))] += 1e-8
+        step = np.linalg.solve(F, grad)
+        if grad @ step < 1e-12 * (abs(f) + 1):
+            break
+        a, moved = 1.0, False
+        for _ in range(20):
+            trial = w - a * step
+            ft = obj(trial)
+            if np.isfinite(ft) and ft <= f:
+                w, f, moved = trial, ft, True
+                break
+            a *= 0.5
+        if not moved:
+            break
+    return w
+
+
+def em_step_np(m, y, prior_sd=1.0, fisher_steps=3):
+    K, N = m["bias"].shape
+    h = history_np(y, m["basis"])
+    lg = gammaln(y + 1).sum(1)
+    le = np.empty((len(y), K))
+    for k in range(K):
+        lam = np.maximum(softplus(h @ m["weights"][k].T + m["bias"][k]), 1e-10)
+        le[:, k] = (y * np.log(lam) - lam).sum(1) - lg
+    lpi, la = np.log(m["initial"]), np.log(m["transition"])
+    T = len(y)
+    a, b = np.empty((T, K)), np.zeros((T, K))
+    a[0] = lpi + le[0]
+    for t in range(1, T):
+        a[t] = le[t] + logsumexp(a[t - 1][:, None] + la, axis=0)
+    for t in range(T - 2, -1, -1):
+        b[t] = logsumexp(la + (le[t + 1] + b[t + 1])[None, :], axis=1)
+    ll = logsumexp(a[-1])
+    post = np.exp(a + b - ll)
+    trans = np.exp(a[:-1, :, None] + la[None] + (le[1:] + b[1:])[:, None, :] - ll).sum(0)
+    out = {"basis": m["basis"]}
+    pi = post[0] + 1e-8
+    out["initial"] = pi / pi.sum()
+    out["transition"] = (trans + 1e-8) / (trans.sum(1, keepdims=True) + K * 1e-8)
+    prec = 1.0 / prior_sd ** 2
+    wbar = np.mean(m["weights"], axis=0)
+    X = np.c_[h, np.ones(T)]
+    W, B = np.array(m["weights"], dtype=float), np.array(m["bias"], dtype=float)
+    for k in range(K):
+        for n in range(N):
+            w = glm_np(X, y[:, n], post[:, k], np.r_[W[k, n], B[k, n]], wbar[n], prec, fisher_steps)
+            W[k, n], B[k, n] = w[:-1], w[-1]
+    out["weights"], out["bias"] = W, B
+    return out, ll
+
+
+def planted_hmm(N, K, seed):
+    rng = np.random.default_rng(seed)
+    m = A.HmmGlmModel()
+    m.basis = [0.3, 0.15, 0.05]
+    m.initial = np.full(K, 1.0 / K)
+    m.transition = np.full((K, K), 0.02 / (K - 1)) + np.eye(K) * (0.98 - 0.02 / (K - 1))
+    m.bias = rng.uniform(-1.0, 0.5, (K, N))
+    m.weights = list(rng.choice([-1.0, 0.0, 1.0], (K, N, N), p=[0.2, 0.6, 0.2]) * rng.uniform(0.6, 1.2, (K, N, N)))
+    return m
+
+
+# ---- non-negative CP by HALS in numpy (the sweeps of src/analysis/nonnegative_cp.cpp)
+def hals_np(X, R, sweeps, seed):
+    rng = np.random.default_rng(seed)
+    I, J, K = X.shape
+    Xm = X.reshape(I * J, K)
+    A_, B_, C_ = (rng.random((n, R)) for n in (I, J, K))
+
+    def update(F, M, G):
+        for r in range(R):
+            F[:, r] = np.maximum(1e-12, F[:, r] + (M[:, r] - F @ G[:, r]) / G[r, r])
+
+    for _ in range(sweeps):
+        T = (Xm @ C_).reshape(I, J, R)
+        update(A_, np.einsum("ijr,jr->ir", T, B_), (B_.T @ B_) * (C_.T @ C_))
+        update(B_, np.einsum("ijr,ir->jr", T, A_), (A_.T @ A_) * (C_.T @ C_))
+        KR = (A_[:, None, :] * B_[None, :, :]).reshape(I * J, R)
+        update(C_, Xm.T @ KR, (A_.T @ A_) * (B_.T @ B_))
+        na, nb = np.linalg.norm(A_, axis=0), np.linalg.norm(B_, axis=0)
+        A_ /= na
+        B_ /= nb
+        C_ *= na * nb
+    lam = np.linalg.norm(C_, axis=0)
+    model = {"weights": lam, "factors": (A_, B_, C_ / lam)}
+    err = np.linalg.norm(A.cp_reconstruct(model) - X) / np.linalg.norm(X)
+    return model, err
+
+
+def bench_hmm_em():
+    print("\nHMM-GLM, one EM iteration (E-step + Fisher-scoring M-step), K = 3, best of 3 [s]")
+    print(f"{'T':>8} {'N':>4} {'hebb':>9} {'numpy/scipy':>12} {'ratio':>7}   max parameter difference")
+    for T, N in ((10**4, 10), (10**5, 10)):
+        m = planted_hmm(N, 3, 1)
+        y, _ = A.sample_hmm_glm(m, T, seed=2)
+        start = A.HmmGlmModel()
+        start.basis, start.initial = m.basis, m.initial
+        start.transition = np.full((3, 3), 0.05) + np.eye(3) * 0.85
+        start.bias = np.array(m.bias) + 0.3
+        start.weights = [0.5 * np.array(w) for w in m.weights]
+        th, (mh, llh) = best(lambda: A.hmm_glm_em_step(start, y), 3)
+        sd = {"basis": list(start.basis), "initial": np.array(start.initial), "transition": np.array(start.transition),
+              "bias": np.array(start.bias), "weights": [np.array(w) for w in start.weights]}
+        tn, (mn, lln) = best(lambda: em_step_np(sd, y), 1 if T > 10**4 else 3)
+        d = max(np.abs(np.array(mh.weights) - mn["weights"]).max(), np.abs(mh.bias - mn["bias"]).max(),
+                np.abs(mh.transition - mn["transition"]).max())
+        assert abs(llh - lln) < 1e-8 * abs(lln) and d < 1e-6, (llh, lln, d)
+        print(f"{T:8d} {N:4d} {th:9.4f} {tn:12.4f} {tn / th:7.1f}   {d:.1e}")
+
+
+def bench_ntf():
+    print("\nNon-negative CP (HALS), 200 sweeps from random factors, best of 3 [s]; then both run to")
+    print("convergence on the same exact rank-R tensor (relative error and FMS against the planted factors)")
+    print(f"{'shape':>16} {'R':>3} {'hebb':>8} {'numpy':>8} {'ratio':>6} | {'hebb err':>9} {'FMS':>6} {'numpy err':>9} {'FMS':>6}")
+    for shape, R in (((50, 20, 1000), 5), ((200, 50, 500), 8)):
+        rng = np.random.default_rng(3)
+        truth = {"weights": np.linspace(2 * R, R, R),
+                 "factors": tuple((lambda f: f / np.linalg.norm(f, axis=0))(rng.random((n, R))) for n in shape)}
+        X = np.ascontiguousarray(A.cp_reconstruct(truth))
+        th, _ = best(lambda: A.nonnegative_cp(X, R, max_iter=200, tol=1e-300, restarts=1, require_convergence=False), 3)
+        tn, _ = best(lambda: hals_np(X, R, 200, 0), 3)
+        fh = A.nonnegative_cp(X, R, max_iter=5000, tol=1e-10, restarts=1)
+        fn, en = hals_np(X, R, fh["iterations"] + 500, 0)
+        sh, sn = A.factor_match_score(truth, fh), A.factor_match_score(truth, fn)
+        print(f"{str(shape):>16} {R:3d} {th:8.3f} {tn:8.3f} {tn / th:6.1f} | {fh['relative_error']:9.1e} {sh:6.3f} "
+              f"{en:9.1e} {sn:6.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--big", action="store_true")
+    ap.add_argument("--only", choices=["lz", "hmm", "ntf"], help="run one group only")
     args = ap.parse_args()
+    if args.only == "hmm":
+        bench_hmm_em()
+        return 0
+    if args.only == "ntf":
+        bench_ntf()
+        return 0
     with tempfile.TemporaryDirectory() as d:
         src, lib = os.path.join(d, "ks.c"), os.path.join(d, "ks.so")
         open(src, "w").write(C_SRC)
@@ -130,6 +296,9 @@ def main():
             dp = np.abs(ph - pn).max()
             assert abs(llh - lln) < 1e-8 * abs(lln) and dp < 1e-5, (llh, lln, dp)
             print(f"{T:8d} {th:9.4f} {tn:12.4f} {tn / th:7.1f}   (max posterior difference {dp:.1e})")
+    if args.only is None:
+        bench_hmm_em()
+        bench_ntf()
     return 0
 
 

@@ -9,6 +9,14 @@ Numpy in, numpy out; the work is done in C++ (``hebb._analysis``). Times in ms.
   :func:`poisson_nll`, :func:`co_smoothing`, :func:`psth`, :func:`psth_r2`, and the
   Lorenz-driven synthetic data set :func:`make_lorenz_data`.
 * Branching factor as NALSM defines it: :func:`branching_factor`.
+* HMM-GLM (Escola et al. 2011) with a Gaussian prior (:func:`fit_hmm_glm`) or the
+  one-hot inh/none/exc prior of Li et al. 2024 (:func:`fit_onehot_hmm_glm`).
+* Dynamic functional connectomes (Dyballa et al. 2024): :func:`differential_affinity`,
+  :func:`affinity_tensor`, non-negative CP :func:`nonnegative_cp`,
+  :func:`factor_match_score`, :func:`factor_graph`, and community detection with
+  graph-tool's nested stochastic block model :func:`detect_communities`.
+* Topological RSA (Lin & Kriegeskorte): :func:`rdm`, :func:`rank_minmax`, the
+  geo-topological transforms :func:`rgtm` and :func:`rgdm`, :func:`identify_layers`.
 * Results files of the spiking engine (HDF5, ``/spikes/<population>/{times,senders}``):
   :func:`load_spikes`, and every spike-train function has a ``*_file`` form or
   accepts the arrays that :func:`load_spikes` returns.
@@ -28,7 +36,11 @@ __all__ = [
     "poisson_nll", "bits_per_spike", "null_rates", "smooth_trials", "co_smoothing", "psth",
     "psth_r2", "make_lorenz_data", "branching_factor", "branching_factor_file", "load_spikes",
     "plot_lz_classifier", "HmmGlmModel", "fit_hmm_glm", "viterbi_states", "hmm_glm_log_likelihood",
-    "sample_hmm_glm", "forward_backward",
+    "sample_hmm_glm", "forward_backward", "fit_onehot_hmm_glm", "connection_types", "match_states",
+    "hmm_glm_em_step",
+    "rdm", "rdm_vector", "rdm_square", "rank_transform", "rank_minmax", "rgtm", "rgdm", "pearson",
+    "spearman", "identify_layers", "differential_affinity", "affinity_tensor", "nonnegative_cp",
+    "cp_reconstruct", "factor_match_score", "factor_graph", "detect_communities", "nmi",
 ]
 
 ThresholdClassifier = _a.ThresholdClassifier
@@ -284,6 +296,12 @@ def fit_hmm_glm(counts, n_states: int = 3, basis=(1.0, 0.5, 0.25), prior_sd: flo
             "converged": conv}
 
 
+def hmm_glm_em_step(model, counts, prior_sd: float = 1.0, fisher_steps: int = 3):
+    """One EM iteration of the HMM-GLM from ``model``: returns (updated model,
+    log-likelihood of ``counts`` before the step). The input model is not changed."""
+    return _a.hmm_glm_em_step(model, _counts2d(counts), float(prior_sd), int(fisher_steps))
+
+
 def viterbi_states(model, counts) -> np.ndarray:
     """Most likely state path of ``counts`` under ``model``."""
     le = _a.emission_log_likelihood(model, _counts2d(counts))
@@ -294,6 +312,244 @@ def viterbi_states(model, counts) -> np.ndarray:
 def sample_hmm_glm(model, n_bins: int, seed: int = 1):
     """(counts, states) sampled from ``model``."""
     return _a.sample_hmm_glm(model, int(n_bins), int(seed))
+
+
+def fit_onehot_hmm_glm(counts, n_states: int = 3, basis=(1.0, 0.5, 0.25), method: str = "laplace",
+                       strength_sd: float = 3.0, type_iter: int = 5, max_iter: int = 200, tol: float = 1e-6,
+                       restarts: int = 3, require_convergence: bool = True, seed: int = 1, **gumbel) -> dict:
+    """Fit the one-hot HMM-GLM (Li et al., ICLR 2024): W = (A_exc - A_inh) * strength with
+    connection types A in {inh, none, exc} per state under a shared learnt prior.
+
+    ``method="laplace"`` (default) updates the type posteriors by coordinate ascent with
+    the strengths integrated out by Laplace's method (half-normal prior of sd
+    ``strength_sd``); ``method="gumbel_softmax"`` uses the paper's Gumbel-softmax
+    estimator with Adam (keywords ``tau``, ``learning_rate``, ``adam_steps``,
+    ``min_strength``; use ``type_iter`` of about 30). See
+    include/hebb/analysis/onehot_hmm_glm.hpp for the algorithm.
+
+    Returns a dict: model (an :class:`HmmGlmModel` with the one-hot weights), types
+    (K, N, N; -1 inh, 0 none, +1 exc; row = target, column = source), type_probability
+    (K, N, N, 3), prior (N, N, 3), posterior (T, K), log_likelihood (per iteration),
+    type_iterations, iterations, converged. Raises ValueError if the final EM phase has
+    not converged (unless ``require_convergence=False``)."""
+    allowed = {"tau", "learning_rate", "adam_steps", "min_strength", "fisher_steps", "init_prior_sd"}
+    bad = set(gumbel) - allowed
+    if bad:
+        raise ValueError(f"fit_onehot_hmm_glm: unknown argument(s) {sorted(bad)} (valid: {sorted(allowed)})")
+    return _a.fit_onehot_hmm_glm(_counts2d(counts), int(n_states), [float(b) for b in basis], method,
+                                 float(strength_sd), type_iter=int(type_iter), max_iter=int(max_iter),
+                                 tol=float(tol), restarts=int(restarts),
+                                 require_convergence=require_convergence, seed=int(seed), **gumbel)
+
+
+def connection_types(weights, threshold: float) -> np.ndarray:
+    """Types of a weight matrix by magnitude: 0 where |W| < threshold, else sign(W)."""
+    return np.asarray(_a.connection_types(np.ascontiguousarray(weights, dtype=float), float(threshold)))
+
+
+def match_states(true_states, fitted_states, n_states: int):
+    """Best one-to-one relabelling of fitted states onto true ones (Hungarian method on
+    the confusion counts). Returns ``(perm, accuracy)`` with ``perm[f]`` the true state
+    matched to fitted state f."""
+    from scipy.optimize import linear_sum_assignment
+    z, f = np.asarray(true_states, dtype=np.int64), np.asarray(fitted_states, dtype=np.int64)
+    if z.shape != f.shape:
+        raise ValueError(f"match_states: shapes {z.shape} and {f.shape} differ")
+    conf = np.zeros((n_states, n_states))
+    np.add.at(conf, (f, z), 1)
+    rows, cols = linear_sum_assignment(-conf)
+    perm = np.empty(n_states, dtype=np.int64)
+    perm[rows] = cols
+    return perm, float(conf[rows, cols].sum() / max(len(z), 1))
+
+
+# ----------------------------------------------------------------------------- topological RSA
+def rdm(patterns, metric: str = "euclidean") -> np.ndarray:
+    """RDM (stimuli x stimuli) of response patterns (stimuli x features): Euclidean
+    distance or correlation distance 1 - r."""
+    x = np.asarray(patterns, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"rdm: patterns must be (stimuli, features), got shape {x.shape}")
+    return _a.rdm(np.ascontiguousarray(x), metric)
+
+
+def _vec(v, name="rdm_vector") -> np.ndarray:
+    a = np.asarray(v, dtype=float)
+    if a.ndim == 2:
+        return _a.rdm_vector(np.ascontiguousarray(a))
+    if a.ndim != 1:
+        raise ValueError(f"{name}: expected an RDM (n x n) or its upper-triangle vector, got shape {a.shape}")
+    return a
+
+
+def rdm_vector(rdm_matrix) -> np.ndarray:
+    """Upper triangle (i < j, row by row; scipy's squareform order) of a square RDM."""
+    return _a.rdm_vector(np.ascontiguousarray(rdm_matrix, dtype=float))
+
+
+rdm_square = _a.rdm_square
+rank_transform = lambda v: _a.rank_transform(np.asarray(v, dtype=float).ravel())
+rank_transform.__doc__ = "Ranks (1-based) with ties averaged, as scipy.stats.rankdata."
+
+
+def rank_minmax(rdm_or_vector) -> np.ndarray:
+    """Rank-normalised RDM vector: ranks min-max scaled to [0, 1]."""
+    return _a.rank_minmax(_vec(rdm_or_vector))
+
+
+def rgtm(rdm_or_vector, lower: float = 0.2, upper: float = 0.8) -> np.ndarray:
+    """Rank-based geo-topological model: rank-normalised distances set to 0 below the
+    ``lower`` quantile, 1 above the ``upper`` quantile, linear between. Takes an RDM or
+    its vector; returns the vector (use :func:`rdm_square` for the matrix)."""
+    return _a.rgtm(_vec(rdm_or_vector), float(lower), float(upper))
+
+
+def rgdm(rdm_or_vector, p: float = 0.05) -> np.ndarray:
+    """Rank-based geodesic model: keep the edges up to the ``p`` quantile of the ranked
+    distances, all-pairs shortest paths, ranks of the path lengths (min-max)."""
+    return _a.rgdm(_vec(rdm_or_vector), float(p))
+
+
+pearson = _a.pearson
+spearman = _a.spearman
+
+
+_TRANSFORMS = {
+    "rdm": lambda v: v,
+    "rank": lambda v: _a.rank_minmax(v),
+    "rgtm": lambda v: _a.rgtm(v, 0.2, 0.8),
+    "rgdm": lambda v: _a.rgdm(v, 0.05),
+}
+
+
+def identify_layers(candidates, data, transform: str = "rgtm", compare: str = "pearson") -> np.ndarray:
+    """For each data RDM, the index of the most similar candidate RDM after the same
+    ``transform`` ("rdm", "rank", "rgtm", "rgdm"), by Pearson or Spearman correlation of
+    the RDM vectors. candidates, data: sequences of RDMs (or RDM vectors)."""
+    if transform not in _TRANSFORMS:
+        raise ValueError(f"identify_layers: transform = '{transform}': must be one of {sorted(_TRANSFORMS)}")
+    if compare not in ("pearson", "spearman"):
+        raise ValueError(f"identify_layers: compare = '{compare}': must be 'pearson' or 'spearman'")
+    f, c = _TRANSFORMS[transform], (_a.pearson if compare == "pearson" else _a.spearman)
+    cand = [f(_vec(r)) for r in candidates]
+    out = []
+    for r in data:
+        v = f(_vec(r))
+        out.append(int(np.argmax([c(v, w) for w in cand])))
+    return np.asarray(out, dtype=np.int64)
+
+
+# ----------------------------------------------------------------------------- functional connectome
+def differential_affinity(traces, window: int = 50, step: int = 25) -> np.ndarray:
+    """Non-negative pairwise affinities per time window from traces (samples, neurons):
+    max(0, Pearson r) of the first differences within windows of ``window``
+    differences every ``step`` samples. Returns (windows, pairs), pairs n < m in
+    upper-triangle order (see :func:`factor_graph`)."""
+    x = np.asarray(traces, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"differential_affinity: traces must be (samples, neurons), got shape {x.shape}")
+    return _a.differential_affinity(np.ascontiguousarray(x), int(window), int(step))
+
+
+def affinity_tensor(trials, window: int = 50, step: int = 25) -> np.ndarray:
+    """The time x trials x pairs tensor of :func:`differential_affinity` over trials
+    (a sequence of (samples, neurons) arrays of equal shape)."""
+    mats = [differential_affinity(t, window, step) for t in trials]
+    if not mats:
+        raise ValueError("affinity_tensor: no trials")
+    if any(m.shape != mats[0].shape for m in mats):
+        raise ValueError("affinity_tensor: trials must have equal numbers of samples and neurons")
+    return np.ascontiguousarray(np.stack(mats, axis=1))
+
+
+def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, restarts: int = 5,
+                   require_convergence: bool = True, seed: int = 1) -> dict:
+    """Non-negative CP of a 3-way tensor by HALS: X ≈ Σ_r λ_r a_r ∘ b_r ∘ c_r.
+
+    Returns a dict: weights (λ, descending), factors (A, B, C with unit-norm columns),
+    relative_error, iterations, converged. Raises ValueError on negative or NaN
+    entries, a rank above min(IJ, IK, JK), or no convergence in ``max_iter`` sweeps
+    (unless ``require_convergence=False``)."""
+    x = np.asarray(tensor, dtype=float)
+    if x.ndim != 3:
+        raise ValueError(f"nonnegative_cp: tensor must be 3-D, got shape {x.shape}")
+    return _a.nonnegative_cp(np.ascontiguousarray(x), int(rank), int(max_iter), float(tol), int(restarts),
+                             bool(require_convergence), int(seed))
+
+
+def cp_reconstruct(model) -> np.ndarray:
+    """The full tensor Σ_r λ_r a_r ∘ b_r ∘ c_r of a CP model (dict as returned)."""
+    a, b, c = model["factors"]
+    return np.einsum("r,ir,jr,kr->ijk", model["weights"], a, b, c)
+
+
+def factor_match_score(true_model, fitted_model) -> float:
+    """Factor match score (tensortools, Williams et al. 2018): components matched by
+    the Hungarian method, score mean_r (1 - |λ_r - λ'_r| / max(λ_r, λ'_r)) ·
+    Π_modes cos(f_r, f'_r). 1 = identical up to permutation."""
+    from scipy.optimize import linear_sum_assignment
+    lt, lf = np.asarray(true_model["weights"]), np.asarray(fitted_model["weights"])
+    if lt.shape != lf.shape:
+        raise ValueError(f"factor_match_score: ranks {lt.size} and {lf.size} differ")
+    sim = 1.0 - np.abs(lt[:, None] - lf[None, :]) / np.maximum(lt[:, None], lf[None, :])
+    for ft, ff in zip(true_model["factors"], fitted_model["factors"]):
+        ft = ft / np.linalg.norm(ft, axis=0)
+        ff = ff / np.linalg.norm(ff, axis=0)
+        sim = sim * (ft.T @ ff)
+    r, c = linear_sum_assignment(-sim)
+    return float(sim[r, c].mean())
+
+
+def factor_graph(pair_loadings, n_neurons: int | None = None) -> np.ndarray:
+    """Symmetric weighted adjacency (neurons x neurons) from one pairs factor (length
+    N(N-1)/2, upper-triangle order)."""
+    v = np.asarray(pair_loadings, dtype=float).ravel()
+    a = _a.rdm_square(v)
+    if n_neurons is not None and a.shape[0] != n_neurons:
+        raise ValueError(f"factor_graph: {v.size} pairs make {a.shape[0]} neurons, not {n_neurons}")
+    return a
+
+
+def detect_communities(adjacency, weighted: bool = True, deg_corr: bool = False, seed: int = 1,
+                       min_weight: float = 0.0) -> np.ndarray:
+    """Communities of a weighted undirected graph by graph-tool's nested stochastic
+    block model (minimize_nested_blockmodel_dl; Peixoto 2014): edge weights modelled
+    as "real-exponential" covariates when ``weighted``. Edges with weight <=
+    ``min_weight`` are left out. Returns the block of each node at the lowest level.
+    Needs Debian's python3-graph-tool (run with /usr/bin/python3)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # graph-tool warns when cairo (drawing) is missing
+        import graph_tool.all as gt
+    a = np.asarray(adjacency, dtype=float)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"detect_communities: adjacency must be square, got shape {a.shape}")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError("detect_communities: weights must be finite and non-negative")
+    if not np.allclose(a, a.T):
+        raise ValueError("detect_communities: adjacency must be symmetric (undirected graph)")
+    n = a.shape[0]
+    i, j = np.nonzero(np.triu(a > min_weight, 1))
+    g = gt.Graph(directed=False)
+    g.add_vertex(n)
+    g.add_edge_list(np.c_[i, j])
+    gt.seed_rng(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    state_args = {"deg_corr": bool(deg_corr)}
+    if weighted:
+        w = g.new_ep("double")
+        w.a = a[i, j]
+        state_args.update(recs=[w], rec_types=["real-exponential"])
+    state = gt.minimize_nested_blockmodel_dl(g, state_args=state_args)
+    blocks = np.asarray(state.get_levels()[0].get_blocks().a, dtype=np.int64)
+    _, labels = np.unique(blocks, return_inverse=True)
+    return labels
+
+
+def nmi(labels_true, labels_pred) -> float:
+    """Normalised mutual information (arithmetic mean normalisation, as sklearn)."""
+    from sklearn.metrics import normalized_mutual_info_score
+    return float(normalized_mutual_info_score(np.asarray(labels_true), np.asarray(labels_pred)))
 
 
 # ----------------------------------------------------------------------------- results files

@@ -6,10 +6,15 @@
 #include <pybind11/stl.h>
 
 #include <hebb/analysis/branching_factor.hpp>
+#include <hebb/analysis/functional_connectome.hpp>
+#include <hebb/analysis/geo_topology.hpp>
 #include <hebb/analysis/hmm_glm.hpp>
 #include <hebb/analysis/lempel_ziv.hpp>
 #include <hebb/analysis/lorenz_data.hpp>
 #include <hebb/analysis/nlb_metrics.hpp>
+#include <hebb/analysis/nonnegative_cp.hpp>
+#include <hebb/analysis/onehot_hmm_glm.hpp>
+#include <hebb/analysis/rdm.hpp>
 #include <hebb/analysis/spike_binning.hpp>
 #include <hebb/analysis/suffix_array.hpp>
 #include <hebb/analysis/threshold_classifier.hpp>
@@ -42,7 +47,9 @@ using cref = Eigen::Ref<const ha::matrix>;
 }  // namespace
 
 PYBIND11_MODULE(_analysis, m) {
-  m.doc() = "hebb analysis: Lempel-Ziv complexity, NLB metrics, branching factor";
+  m.doc() =
+      "hebb analysis: Lempel-Ziv complexity, NLB metrics, branching factor, HMM-GLM (Gaussian and one-hot "
+      "priors), RDMs and geo-topological transforms, differential affinities and non-negative CP";
   hebb::py_common::register_errors();
 
   // --- Lempel-Ziv
@@ -232,6 +239,24 @@ PYBIND11_MODULE(_analysis, m) {
       py::arg("prior_sd") = 1.0, py::arg("init_stay") = 0.9, py::arg("max_iter") = 200, py::arg("tol") = 1e-6,
       py::arg("fisher_steps") = 3, py::arg("restarts") = 3, py::arg("require_convergence") = true,
       py::arg("seed") = 1);
+  m.def(
+      "hmm_glm_em_step",
+      [](const ha::hmm_glm_model& md, cref y, double prior_sd, int fisher_steps) {
+        ha::hmm_glm_params p;
+        p.n_states = md.n_states();
+        p.basis = md.basis;
+        p.prior_sd = prior_sd;
+        p.fisher_steps = fisher_steps;
+        ha::hmm_glm_model out = md;
+        double ll;
+        {
+          py::gil_scoped_release nogil;
+          ll = ha::hmm_glm_em_step(out, y, p);
+        }
+        return py::make_tuple(out, ll);
+      },
+      py::arg("model"), py::arg("counts"), py::arg("prior_sd") = 1.0, py::arg("fisher_steps") = 3,
+      "one EM iteration: (updated model, log-likelihood before the step)");
   m.def("emission_log_likelihood", [](const ha::hmm_glm_model& md, cref y) { return ha::emission_log_likelihood(md, y); },
         py::arg("model"), py::arg("counts"));
   m.def(
@@ -254,4 +279,139 @@ PYBIND11_MODULE(_analysis, m) {
         return py::make_tuple(s.counts, to_numpy(s.states));
       },
       py::arg("model"), py::arg("n_bins"), py::arg("seed"));
+
+  // --- one-hot HMM-GLM
+  m.def(
+      "fit_onehot_hmm_glm",
+      [](cref y, std::size_t n_states, std::vector<double> basis, const std::string& method, double strength_sd,
+         double tau, double learning_rate, int adam_steps, double min_strength, int type_iter, int max_iter,
+         double tol, int fisher_steps, int restarts, double init_prior_sd, bool require_convergence,
+         std::uint64_t seed) {
+        ha::onehot_hmm_glm_params p;
+        if (method == "laplace")
+          p.method = ha::onehot_method::laplace;
+        else if (method == "gumbel_softmax")
+          p.method = ha::onehot_method::gumbel_softmax;
+        else
+          throw hebb::Error("fit_onehot_hmm_glm: method = '{}': must be 'laplace' or 'gumbel_softmax'", method);
+        p.n_states = n_states;
+        p.basis = std::move(basis);
+        p.strength_sd = strength_sd;
+        p.tau = tau;
+        p.learning_rate = learning_rate;
+        p.adam_steps = adam_steps;
+        p.min_strength = min_strength;
+        p.type_iter = type_iter;
+        p.max_iter = max_iter;
+        p.tol = tol;
+        p.fisher_steps = fisher_steps;
+        p.restarts = restarts;
+        p.init_prior_sd = init_prior_sd;
+        p.require_convergence = require_convergence;
+        p.seed = seed;
+        ha::onehot_hmm_glm_fit f;
+        {
+          py::gil_scoped_release nogil;
+          f = ha::fit_onehot_hmm_glm(y, p);
+        }
+        const auto K = static_cast<py::ssize_t>(f.types.size());
+        const auto N = static_cast<py::ssize_t>(f.model.bias.cols());
+        py::array_t<std::int64_t> types({K, N, N});
+        py::array_t<double> prob({K, N, N, py::ssize_t{3}}), prior({N, N, py::ssize_t{3}});
+        for (py::ssize_t k = 0; k < K; ++k)
+          for (py::ssize_t i = 0; i < N; ++i)
+            for (py::ssize_t j = 0; j < N; ++j) {
+              types.mutable_at(k, i, j) = f.types[static_cast<std::size_t>(k)](i, j);
+              for (py::ssize_t c = 0; c < 3; ++c)
+                prob.mutable_at(k, i, j, c) = f.type_probability[static_cast<std::size_t>(3 * k + c)](i, j);
+            }
+        for (py::ssize_t i = 0; i < N; ++i)
+          for (py::ssize_t j = 0; j < N; ++j)
+            for (py::ssize_t c = 0; c < 3; ++c) prior.mutable_at(i, j, c) = f.prior[static_cast<std::size_t>(c)](i, j);
+        py::dict out;
+        out["model"] = f.model;
+        out["types"] = types;
+        out["type_probability"] = prob;
+        out["prior"] = prior;
+        out["posterior"] = f.posterior;
+        out["log_likelihood"] = to_numpy(f.log_likelihood);
+        out["type_iterations"] = f.type_iterations;
+        out["iterations"] = f.iterations;
+        out["converged"] = f.converged;
+        return out;
+      },
+      py::arg("counts"), py::arg("n_states") = 3, py::arg("basis") = std::vector<double>{1.0, 0.5, 0.25},
+      py::arg("method") = "laplace", py::arg("strength_sd") = 3.0, py::arg("tau") = 0.5,
+      py::arg("learning_rate") = 0.05, py::arg("adam_steps") = 20, py::arg("min_strength") = 0.25,
+      py::arg("type_iter") = 5, py::arg("max_iter") = 200, py::arg("tol") = 1e-6, py::arg("fisher_steps") = 3,
+      py::arg("restarts") = 3, py::arg("init_prior_sd") = 1.0, py::arg("require_convergence") = true,
+      py::arg("seed") = 1);
+  m.def(
+      "connection_types",
+      [](cref w, double threshold) -> Eigen::MatrixXi { return ha::connection_types(w, threshold); },
+      py::arg("weights"), py::arg("threshold"));
+
+  // --- RDMs and geo-topological transforms
+  m.def(
+      "rdm",
+      [](cref x, const std::string& metric) {
+        if (metric == "euclidean") return ha::rdm(x, ha::rdm_metric::euclidean);
+        if (metric == "correlation") return ha::rdm(x, ha::rdm_metric::correlation);
+        throw hebb::Error("rdm: metric = '{}': must be 'euclidean' or 'correlation'", metric);
+      },
+      py::arg("patterns"), py::arg("metric") = "euclidean");
+  m.def("rdm_vector", [](cref a) { return to_numpy(ha::rdm_vector(a)); }, py::arg("rdm"));
+  m.def("rdm_square", [](const carray<double>& v) { return ha::rdm_square(view(v)); }, py::arg("vector"));
+  m.def("rank_transform", [](const carray<double>& v) { return to_numpy(ha::rank_transform(view(v))); },
+        py::arg("values"));
+  m.def("rank_minmax", [](const carray<double>& v) { return to_numpy(ha::rank_minmax(view(v))); },
+        py::arg("values"));
+  m.def(
+      "rgtm",
+      [](const carray<double>& v, double l, double u) { return to_numpy(ha::rgtm(view(v), {l, u})); },
+      py::arg("rdm_vector"), py::arg("lower") = 0.2, py::arg("upper") = 0.8);
+  m.def(
+      "rgdm", [](const carray<double>& v, double p) { return to_numpy(ha::rgdm(view(v), p)); },
+      py::arg("rdm_vector"), py::arg("p") = 0.05);
+  m.def(
+      "pearson", [](const carray<double>& a, const carray<double>& b) { return ha::pearson(view(a), view(b)); },
+      py::arg("a"), py::arg("b"));
+  m.def(
+      "spearman", [](const carray<double>& a, const carray<double>& b) { return ha::spearman(view(a), view(b)); },
+      py::arg("a"), py::arg("b"));
+
+  // --- dynamic functional connectome: affinities and non-negative CP
+  m.def(
+      "differential_affinity",
+      [](cref x, std::size_t window, std::size_t step) { return ha::differential_affinity(x, {window, step}); },
+      py::arg("traces"), py::arg("window") = 50, py::arg("step") = 25);
+  m.def(
+      "nonnegative_cp",
+      [](const py::array_t<double, py::array::c_style | py::array::forcecast>& x, std::size_t rank, int max_iter,
+         double tol, int restarts, bool require_convergence, std::uint64_t seed) {
+        if (x.ndim() != 3) throw hebb::Error("nonnegative_cp: tensor must be 3-D, got {} dimensions", x.ndim());
+        ha::cp_params p;
+        p.rank = rank;
+        p.max_iter = max_iter;
+        p.tol = tol;
+        p.restarts = restarts;
+        p.require_convergence = require_convergence;
+        p.seed = seed;
+        const auto I = static_cast<std::size_t>(x.shape(0)), J = static_cast<std::size_t>(x.shape(1)),
+                   K = static_cast<std::size_t>(x.shape(2));
+        ha::cp_model f;
+        {
+          py::gil_scoped_release nogil;
+          f = ha::nonnegative_cp(std::span<const double>(x.data(), I * J * K), I, J, K, p);
+        }
+        py::dict out;
+        out["weights"] = f.weights;
+        out["factors"] = py::make_tuple(f.a, f.b, f.c);
+        out["relative_error"] = f.relative_error;
+        out["iterations"] = f.iterations;
+        out["converged"] = f.converged;
+        return out;
+      },
+      py::arg("tensor"), py::arg("rank"), py::arg("max_iter") = 1000, py::arg("tol") = 1e-7,
+      py::arg("restarts") = 5, py::arg("require_convergence") = true, py::arg("seed") = 1);
 }

@@ -8,13 +8,15 @@
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
+#include "hmm_glm_impl.hpp"
+
 namespace hebb::analysis {
 
-namespace {
+using detail::min_rate;
+using detail::sigmoid;
+using detail::softplus;
 
-inline double softplus(double x) { return x > 30 ? x : std::log1p(std::exp(x)); }
-inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-constexpr double min_rate = 1e-10;  // λ floor: keeps log λ finite
+namespace {
 
 double logsumexp(const double* v, Eigen::Index n, Eigen::Index stride = 1) {
   double m = -std::numeric_limits<double>::infinity();
@@ -25,7 +27,9 @@ double logsumexp(const double* v, Eigen::Index n, Eigen::Index stride = 1) {
   return m + std::log(s);
 }
 
-void check_counts(const Eigen::Ref<const matrix>& y, const char* who) {
+}  // namespace
+
+void detail::check_counts(const Eigen::Ref<const matrix>& y, const char* who) {
   for (Eigen::Index t = 0; t < y.rows(); ++t)
     for (Eigen::Index n = 0; n < y.cols(); ++n) {
       const double v = y(t, n);
@@ -34,11 +38,12 @@ void check_counts(const Eigen::Ref<const matrix>& y, const char* who) {
     }
 }
 
-matrix log_of(const matrix& a) {
+matrix detail::log_of(const matrix& a) {
   return a.unaryExpr([](double x) { return std::log(std::max(x, 1e-300)); });
 }
 
-}  // namespace
+using detail::check_counts;
+using detail::log_of;
 
 void hmm_glm_params::validate() const {
   require(n_states >= 1, "hmm_glm.n_states", static_cast<double>(n_states), ">= 1");
@@ -61,8 +66,7 @@ matrix history_features(const Eigen::Ref<const matrix>& y, const std::vector<dou
   return h;
 }
 
-namespace {
-matrix emission_from_features(const hmm_glm_model& m, const Eigen::Ref<const matrix>& y, const matrix& h) {
+matrix detail::emission_from_features(const hmm_glm_model& m, const Eigen::Ref<const matrix>& y, const matrix& h) {
   const Eigen::Index T = y.rows(), N = y.cols(), K = static_cast<Eigen::Index>(m.n_states());
   Eigen::VectorXd lg(T);
   for (Eigen::Index t = 0; t < T; ++t) {
@@ -72,20 +76,16 @@ matrix emission_from_features(const hmm_glm_model& m, const Eigen::Ref<const mat
   }
   matrix le(T, K);
   for (Eigen::Index k = 0; k < K; ++k) {
-    const matrix eta = (h * m.weights[static_cast<std::size_t>(k)].transpose()).rowwise() + m.bias.row(k);
-    for (Eigen::Index t = 0; t < T; ++t) {
-      double s = -lg(t);
-      for (Eigen::Index n = 0; n < N; ++n) {
-        const double lam = std::max(softplus(eta(t, n)), min_rate);
-        s += y(t, n) * std::log(lam) - lam;
-      }
-      le(t, k) = s;
-    }
+    // lazyProduct: a thin T x N x N product; Eigen's GEMM would start threads for it
+    matrix eta = h.lazyProduct(m.weights[static_cast<std::size_t>(k)].transpose()).rowwise() + m.bias.row(k);
+    // softplus as in fit_state_glm (vectorised exp/log), floored at min_rate
+    eta = (eta.array().max(0.0) + (1.0 + (-eta.array().abs()).exp()).log()).max(min_rate).matrix();
+    le.col(k) = (y.array() * eta.array().log() - eta.array()).rowwise().sum().matrix() - lg;
   }
   return le;
 }
 
-void check_model(const hmm_glm_model& m, Eigen::Index N, const char* who) {
+void detail::check_model(const hmm_glm_model& m, Eigen::Index N, const char* who) {
   const auto K = static_cast<Eigen::Index>(m.n_states());
   if (K < 1 || m.transition.rows() != K || m.transition.cols() != K || m.bias.rows() != K ||
       m.bias.cols() != N || m.weights.size() != static_cast<std::size_t>(K))
@@ -95,7 +95,9 @@ void check_model(const hmm_glm_model& m, Eigen::Index N, const char* who) {
   for (const auto& w : m.weights)
     if (w.rows() != N || w.cols() != N) throw Error("{}: weights must be {}x{}", who, N, N);
 }
-}  // namespace
+
+using detail::check_model;
+using detail::emission_from_features;
 
 matrix emission_log_likelihood(const hmm_glm_model& m, const Eigen::Ref<const matrix>& y) {
   check_counts(y, "emission_log_likelihood");
@@ -175,42 +177,34 @@ namespace {
 // X' diag(w) X by rows: small D, long T. (Eigen's GEMM would start OpenMP threads for
 // this thin product, which costs more than the flops on a shared machine.)
 Eigen::MatrixXd weighted_gram(const matrix& X, const Eigen::VectorXd& w) {
-  const Eigen::Index T = X.rows(), D = X.cols();
-  Eigen::MatrixXd F = Eigen::MatrixXd::Zero(D, D);
-  for (Eigen::Index t = 0; t < T; ++t) {
-    const double* x = X.row(t).data();
-    const double wt = w(t);
-    for (Eigen::Index i = 0; i < D; ++i) {
-      const double a = wt * x[i];
-      for (Eigen::Index j = 0; j <= i; ++j) F(i, j) += a * x[j];
-    }
-  }
+  // F = Xwᵀ Xw with Xw = diag(√w) X, as a symmetric rank update (single-threaded kernel)
+  const matrix Xw = X.array().colwise() * w.array().sqrt();
+  Eigen::MatrixXd F = Eigen::MatrixXd::Zero(X.cols(), X.cols());
+  F.selfadjointView<Eigen::Lower>().rankUpdate(Xw.transpose());
   return F.selfadjointView<Eigen::Lower>();
 }
 
-// γ-weighted Poisson GLM with softplus link, Fisher scoring with step halving.
-// X = [h, 1]; w = [W_n·, b]; penalty |W_n· - mean|^2 / (2 σ²).
-void fit_state_glm(const matrix& X, const Eigen::VectorXd& y, const Eigen::VectorXd& g, Eigen::VectorXd& w,
+}  // namespace
+
+void detail::fit_state_glm(const matrix& X, const Eigen::VectorXd& y, const Eigen::VectorXd& g, Eigen::VectorXd& w,
                    const Eigen::VectorXd& prior_mean, double prec, int steps) {
   const Eigen::Index T = X.rows(), D = X.cols();
-  auto objective = [&](const Eigen::VectorXd& v) {
-    const Eigen::VectorXd eta = X * v;
-    double f = 0;
-    for (Eigen::Index t = 0; t < T; ++t) {
-      const double lam = std::max(softplus(eta(t)), min_rate);
-      f += g(t) * (lam - y(t) * std::log(lam));
-    }
+  // objective at v, keeping λ(v) for the next gradient. Array expressions, which Eigen
+  // vectorises (exp, log; not log1p/expm1): softplus(η) = max(η, 0) + log(1 + exp(-|η|))
+  // is stable, and where log(1 + e) rounds (e < 1e-16) λ is below min_rate anyway.
+  auto objective = [&](const Eigen::VectorXd& v, Eigen::VectorXd& lam) {
+    lam.noalias() = X * v;
+    lam = (lam.array().max(0.0) + (1.0 + (-lam.array().abs()).exp()).log()).max(min_rate).matrix();
+    const double f = (g.array() * (lam.array() - y.array() * lam.array().log())).sum();
     return f + 0.5 * prec * (v.head(D - 1) - prior_mean).squaredNorm();
   };
-  double f = objective(w);
+  Eigen::VectorXd lam(T), lam_trial(T), grad_w(T), fisher_w(T), sg(T);
+  double f = objective(w, lam);
   for (int s = 0; s < steps; ++s) {
-    const Eigen::VectorXd eta = X * w;
-    Eigen::VectorXd grad_w(T), fisher_w(T);
-    for (Eigen::Index t = 0; t < T; ++t) {
-      const double lam = std::max(softplus(eta(t)), min_rate), sg = sigmoid(eta(t));
-      grad_w(t) = g(t) * sg * (1.0 - y(t) / lam);
-      fisher_w(t) = g(t) * sg * sg / lam;
-    }
+    // σ(η) = 1 - exp(-softplus(η)); its series below 1e-5, where 1 - exp rounds
+    sg = (lam.array() < 1e-5).select(lam.array() - 0.5 * lam.array().square(), 1.0 - (-lam.array()).exp());
+    grad_w = g.array() * sg.array() * (1.0 - y.array() / lam.array());
+    fisher_w = g.array() * sg.array().square() / lam.array();
     Eigen::VectorXd grad = X.transpose() * grad_w;
     Eigen::MatrixXd F = weighted_gram(X, fisher_w);
     grad.head(D - 1) += prec * (w.head(D - 1) - prior_mean);
@@ -222,10 +216,11 @@ void fit_state_glm(const matrix& X, const Eigen::VectorXd& y, const Eigen::Vecto
     bool moved = false;
     for (int ls = 0; ls < 20 && !moved; ++ls, a *= 0.5) {
       const Eigen::VectorXd trial = w - a * step;
-      const double ft = objective(trial);
+      const double ft = objective(trial, lam_trial);
       if (std::isfinite(ft) && ft <= f) {
         w = trial;
         f = ft;
+        lam.swap(lam_trial);
         moved = true;
       }
     }
@@ -233,9 +228,8 @@ void fit_state_glm(const matrix& X, const Eigen::VectorXd& y, const Eigen::Vecto
   }
 }
 
-void m_step(hmm_glm_model& m, const matrix& X, const Eigen::Ref<const matrix>& y, const matrix& post,
-            const matrix& trans, const hmm_glm_params& p) {
-  const Eigen::Index K = post.cols(), N = y.cols();
+void detail::m_step_markov(hmm_glm_model& m, const matrix& post, const matrix& trans) {
+  const Eigen::Index K = post.cols();
   m.initial = post.row(0).transpose();
   m.initial = (m.initial.array() + 1e-8).matrix();
   m.initial /= m.initial.sum();
@@ -246,18 +240,28 @@ void m_step(hmm_glm_model& m, const matrix& X, const Eigen::Ref<const matrix>& y
     else
       m.transition.row(j).setConstant(1.0 / static_cast<double>(K));
   }
+}
+
+namespace {
+
+void m_step(hmm_glm_model& m, const matrix& X, const Eigen::Ref<const matrix>& y, const matrix& post,
+            const matrix& trans, const hmm_glm_params& p) {
+  const Eigen::Index K = post.cols(), N = y.cols();
+  detail::m_step_markov(m, post, trans);
   const double prec = std::isfinite(p.prior_sd) ? 1.0 / (p.prior_sd * p.prior_sd) : 0.0;
   matrix wbar = matrix::Zero(N, N);
   for (const auto& w : m.weights) wbar += w / static_cast<double>(K);
-  for (Eigen::Index k = 0; k < K; ++k)
-    for (Eigen::Index n = 0; n < N; ++n) {
-      Eigen::VectorXd w(N + 1);
-      w.head(N) = m.weights[static_cast<std::size_t>(k)].row(n).transpose();
-      w(N) = m.bias(k, n);
-      fit_state_glm(X, y.col(n), post.col(k), w, wbar.row(n).transpose(), prec, p.fisher_steps);
-      m.weights[static_cast<std::size_t>(k)].row(n) = w.head(N).transpose();
-      m.bias(k, n) = w(N);
-    }
+  // the K·N GLMs are independent: one per iteration, static schedule (deterministic)
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index kn = 0; kn < K * N; ++kn) {
+    const Eigen::Index k = kn / N, n = kn % N;
+    Eigen::VectorXd w(N + 1);
+    w.head(N) = m.weights[static_cast<std::size_t>(k)].row(n).transpose();
+    w(N) = m.bias(k, n);
+    detail::fit_state_glm(X, y.col(n), post.col(k), w, wbar.row(n).transpose(), prec, p.fisher_steps);
+    m.weights[static_cast<std::size_t>(k)].row(n) = w.head(N).transpose();
+    m.bias(k, n) = w(N);
+  }
 }
 
 }  // namespace
@@ -327,6 +331,22 @@ hmm_glm_fit fit_hmm_glm(const Eigen::Ref<const matrix>& y, const hmm_glm_params&
                 tr.size() >= 2 ? tr.back() - tr[tr.size() - 2] : 0.0, p.tol * static_cast<double>(T));
   }
   return best;
+}
+
+double hmm_glm_em_step(hmm_glm_model& m, const Eigen::Ref<const matrix>& y, const hmm_glm_params& p) {
+  p.validate();
+  check_counts(y, "hmm_glm_em_step");
+  check_model(m, y.cols(), "hmm_glm_em_step");
+  if (m.basis != p.basis) throw Error("hmm_glm_em_step: the model's basis differs from params.basis");
+  const Eigen::Index T = y.rows(), N = y.cols();
+  const matrix h = history_features(y, m.basis);
+  matrix X(T, N + 1);
+  X.leftCols(N) = h;
+  X.col(N).setOnes();
+  const matrix le = emission_from_features(m, y, h);
+  const auto fb = forward_backward(log_of(m.initial.transpose()).transpose(), log_of(m.transition), le);
+  m_step(m, X, y, fb.posterior, fb.transitions, p);
+  return fb.log_likelihood;
 }
 
 hmm_glm_sample sample_hmm_glm(const hmm_glm_model& m, std::size_t n_bins, std::uint64_t seed) {

@@ -54,3 +54,21 @@ def test_errors():
     y, _ = A.sample_hmm_glm(m, 1500, seed=6)
     with pytest.raises(ValueError, match="did not converge"):
         A.fit_hmm_glm(y, n_states=2, max_iter=2, restarts=1)
+
+
+def test_em_step_returns_the_likelihood_and_does_not_lower_it():
+    # oracle: EM monotonicity (no prior: each step cannot decrease log p(y)) and the
+    # forward pass of hmm_glm_log_likelihood for the returned value
+    m = planted(4, 2, 0.95, 7)
+    y, _ = A.sample_hmm_glm(m, 3000, seed=8)
+    start = planted(4, 2, 0.9, 9)  # a different model of the same shape
+    start.basis = m.basis
+    before = A.hmm_glm_log_likelihood(start, y)
+    new, ll = A.hmm_glm_em_step(start, y, prior_sd=np.inf)
+    assert ll == pytest.approx(before, rel=1e-12)
+    lls = [before]
+    for _ in range(3):
+        new, ll = A.hmm_glm_em_step(new, y, prior_sd=np.inf)
+        lls.append(A.hmm_glm_log_likelihood(new, y))
+    assert all(b >= a - 1e-6 * abs(a) for a, b in zip(lls, lls[1:])), lls
+    assert np.array_equal(np.asarray(start.bias), planted(4, 2, 0.9, 9).bias)  # input unchanged

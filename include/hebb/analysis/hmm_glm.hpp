@@ -83,6 +83,10 @@ double hmm_glm_log_likelihood(const hmm_glm_model& m, const Eigen::Ref<const mat
 // Fit by EM; counts T x N, non-negative integers.
 hmm_glm_fit fit_hmm_glm(const Eigen::Ref<const matrix>& counts, const hmm_glm_params& p);
 
+// One EM iteration from model m (E-step, then M-step with params p's prior and
+// fisher_steps); updates m in place and returns log p(y) under the model before the step.
+double hmm_glm_em_step(hmm_glm_model& m, const Eigen::Ref<const matrix>& counts, const hmm_glm_params& p);
+
 // Sample T bins of counts and states from a model (counter_rng, stream::analysis).
 struct hmm_glm_sample {
   matrix counts;

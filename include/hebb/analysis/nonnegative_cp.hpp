@@ -1,0 +1,50 @@
+#pragma once
+// Non-negative CP (CANDECOMP/PARAFAC) decomposition of a 3-way tensor, also called
+// non-negative tensor factorisation (NTF), by hierarchical alternating least squares
+// (HALS; Cichocki & Phan 2009). Used for dynamic functional connectomes (Dyballa et al.,
+// ICLR 2024; SYSTEMS.md section 10), where the tensor is time x trials x pairs.
+//
+//   X_ijk ≈ Σ_r λ_r A_ir B_jr C_kr,   A, B, C >= 0 with unit-norm columns, λ_r >= 0
+//
+// HALS: one column at a time, for mode 1 (modes 2 and 3 alike)
+//   A_:r <- max(ε, A_:r + (M_:r - A G_:r) / G_rr),  M = X_(1)(C ⊙ B),  G = (BᵀB) * (CᵀC)
+// with ε = 1e-12 keeping the columns away from exact zero. The MTTKRPs use the tensor as
+// an (I·J) x K matrix: T = X C gives modes 1 and 2, Xᵀ(A ⊙ B) mode 3.
+// Relative error |X - X̂|_F / |X|_F is tracked from Gram matrices (no reconstruction).
+// Restarts from uniform random factors (counter_rng, stream::analysis); the lowest
+// error wins. A fit whose error change has not fallen below tol after max_iter sweeps
+// throws hebb::Error unless require_convergence is false.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <hebb/analysis/spike_binning.hpp>
+
+namespace hebb::analysis {
+
+struct cp_params {
+  std::size_t rank = 3;     // R [1]
+  int max_iter = 1000;      // HALS sweeps [1]
+  double tol = 1e-7;        // stop when the relative error changes by less than this [1]
+  int restarts = 5;         // random initialisations [1]
+  bool require_convergence = true;
+  std::uint64_t seed = 1;
+  void validate() const;
+};
+
+struct cp_model {
+  Eigen::VectorXd weights;  // λ, R, descending
+  matrix a, b, c;           // I x R, J x R, K x R, unit-norm columns
+  double relative_error = 0;
+  int iterations = 0;
+  bool converged = false;
+};
+
+// Fit a non-negative CP model; x holds X_ijk at (i·J + j)·K + k (C order), all >= 0.
+cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p);
+
+// The full tensor of a model (C order).
+std::vector<double> cp_reconstruct(const cp_model& m);
+
+}  // namespace hebb::analysis

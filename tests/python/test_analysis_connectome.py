@@ -1,0 +1,56 @@
+"""Dynamic functional connectome from Python. Oracles: numpy transcriptions (windowed
+correlations of differences, einsum reconstruction), planted low-rank tensors, a graph
+of two disjoint weighted cliques for the SBM."""
+import numpy as np
+import pytest
+
+import hebb.analysis as A
+
+
+def test_affinity_equals_numpy():
+    rng = np.random.default_rng(0)
+    x = np.cumsum(rng.normal(size=(131, 5)), axis=0)
+    a = A.differential_affinity(x, window=30, step=20)
+    dx = np.diff(x, axis=0)
+    iu = np.triu_indices(5, 1)
+    ref = np.array([np.maximum(np.corrcoef(dx[s:s + 30].T)[iu], 0) for s in range(0, 130 - 30 + 1, 20)])
+    np.testing.assert_allclose(a, ref, atol=1e-12)
+    t = A.affinity_tensor([x, x[::-1].copy()], 30, 20)
+    assert t.shape == (ref.shape[0], 2, 10)
+    np.testing.assert_array_equal(t[:, 0], a)
+    with pytest.raises(ValueError, match="too few"):
+        A.differential_affinity(x[:20], window=30)
+
+
+def test_cp_recovers_planted_factors():
+    rng = np.random.default_rng(1)
+    f = [rng.random((n, 2)) for n in (12, 8, 15)]
+    truth = {"weights": np.array([5.0, 2.0]), "factors": tuple(g / np.linalg.norm(g, axis=0) for g in f)}
+    x = A.cp_reconstruct(truth)
+    np.testing.assert_allclose(x, np.einsum("r,ir,jr,kr->ijk", truth["weights"], *truth["factors"]))
+    fit = A.nonnegative_cp(x, 2, tol=1e-10, max_iter=5000)
+    assert fit["converged"] and fit["relative_error"] < 1e-4
+    assert np.linalg.norm(A.cp_reconstruct(fit) - x) / np.linalg.norm(x) == pytest.approx(fit["relative_error"], abs=1e-6)
+    assert A.factor_match_score(truth, fit) > 0.99
+    swapped = {"weights": truth["weights"][::-1], "factors": tuple(g[:, ::-1] for g in truth["factors"])}
+    assert A.factor_match_score(truth, swapped) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="non-negative"):
+        A.nonnegative_cp(-x, 2)
+    with pytest.raises(ValueError, match="too large"):
+        A.nonnegative_cp(np.ones((2, 2, 2)), 5)
+    with pytest.raises(ValueError, match="did not converge"):
+        A.nonnegative_cp(x, 2, max_iter=2, tol=1e-15, restarts=1)
+
+
+def test_sbm_finds_two_cliques():
+    n = 20
+    rng = np.random.default_rng(2)
+    lab = np.r_[np.zeros(10, int), np.ones(10, int)]
+    w = np.where(lab[:, None] == lab[None, :], rng.uniform(1, 2, (n, n)), 0.0)
+    w = np.triu(w, 1)
+    w = w + w.T
+    found = A.detect_communities(w, seed=3)
+    assert A.nmi(lab, found) == pytest.approx(1.0)
+    np.testing.assert_array_equal(A.factor_graph(w[np.triu_indices(n, 1)]), w)
+    with pytest.raises(ValueError, match="symmetric"):
+        A.detect_communities(np.triu(w, 1))
