@@ -374,18 +374,28 @@ class HLOP:
 
 
 class HomeostaticLR:
-    """Homeostatic learning-rate regulator (homeostatic.hpp) wrapping an optimizer.
+    """Homeostatic learning-rate regulator (homeostatic.hpp) wrapping an optimizer: a
+    "vulnerable" learner whose learning rate is moved by the items it perceives
+    (Man, Damasio & Neven 2022). Each offered item's TRUE class multiplies the rate by
+    rho (class >= first_excitatory) or 1/rho (the others), but only if the learner
+    takes the item, which it decides from its own predicted class (and, with
+    guard_band, only if the predicted effect keeps the rate in its viable band).
 
-    ``observe(correct)`` after each classified item updates the internal state and
-    sets the learning rate of every parameter group; ``step()`` steps the optimizer."""
+    ``offer(predicted, truth, score)``: ``score(lr)`` is the learner's own score (higher
+    is better, e.g. accuracy on its recent items) of the update it would make with
+    learning rate ``lr``; it is called with the current rate and with ``proposal(predicted)``
+    and the item is taken iff the second scores strictly better. Sets the learning
+    rate of every parameter group; ``step()`` steps the optimizer."""
+
+    _PARAMS = ("eta0", "rho", "first_excitatory", "band_lo", "band_hi", "guard_band")
 
     def __init__(self, optimizer=None, **params):
         p = _learn.HomeostaticParams()
         for k, v in params.items():
-            if not hasattr(p, k):
-                raise ValueError(f"unknown homeostatic parameter '{k}' (valid: lr_min, lr_max, "
-                                 "k_exc, k_inh, h0, band_lo, band_hi)")
-            setattr(p, k, float(v))
+            if k not in self._PARAMS:
+                raise ValueError(f"unknown homeostatic parameter '{k}' (valid: "
+                                 + ", ".join(self._PARAMS) + ")")
+            setattr(p, k, int(v) if k == "first_excitatory" else bool(v) if k == "guard_band" else float(v))
         self.reg = _learn.HomeostaticRegulator(p)
         self.optimizer = optimizer
         self._apply()
@@ -395,10 +405,18 @@ class HomeostaticLR:
             for g in self.optimizer.param_groups:
                 g["lr"] = self.reg.lr
 
-    def observe(self, correct):
-        self.reg.observe(bool(correct))
+    def proposal(self, cls):
+        """The learning rate that taking an item of class ``cls`` would give."""
+        return self.reg.proposal(int(cls))
+
+    def offer(self, predicted, truth, score):
+        """Offers one item; returns whether it was taken (then the rate has moved)."""
+        predicted, truth = int(predicted), int(truth)
+        leave = float(score(self.reg.lr))
+        take = float(score(self.reg.proposal(predicted)))
+        taken = self.reg.offer(predicted, truth, leave, take)
         self._apply()
-        return self.reg.lr
+        return taken
 
     def step(self, closure=None):
         return self.optimizer.step(closure)
@@ -409,10 +427,6 @@ class HomeostaticLR:
     @property
     def lr(self):
         return self.reg.lr
-
-    @property
-    def state(self):
-        return self.reg.state
 
     @property
     def viable(self):

@@ -135,18 +135,21 @@ PYBIND11_MODULE(_learn, m) {
 
   py::class_<homeostatic_params>(m, "HomeostaticParams")
       .def(py::init<>())
-      .def_readwrite("lr_min", &homeostatic_params::lr_min)
-      .def_readwrite("lr_max", &homeostatic_params::lr_max)
-      .def_readwrite("k_exc", &homeostatic_params::k_exc)
-      .def_readwrite("k_inh", &homeostatic_params::k_inh)
-      .def_readwrite("h0", &homeostatic_params::h0)
+      .def_readwrite("eta0", &homeostatic_params::eta0)
+      .def_readwrite("rho", &homeostatic_params::rho)
+      .def_readwrite("first_excitatory", &homeostatic_params::first_excitatory)
       .def_readwrite("band_lo", &homeostatic_params::band_lo)
-      .def_readwrite("band_hi", &homeostatic_params::band_hi);
+      .def_readwrite("band_hi", &homeostatic_params::band_hi)
+      .def_readwrite("guard_band", &homeostatic_params::guard_band);
   py::class_<homeostatic_lr>(m, "HomeostaticRegulator")
       .def(py::init<const homeostatic_params&>())
-      .def("observe", &homeostatic_lr::observe)
+      .def("proposal", &homeostatic_lr::proposal, py::arg("cls"))
+      .def("offer", &homeostatic_lr::offer, py::arg("predicted"), py::arg("truth"),
+           py::arg("score_leave"), py::arg("score_take"))
+      .def("excitatory", &homeostatic_lr::excitatory, py::arg("cls"))
       .def_property_readonly("lr", &homeostatic_lr::lr)
-      .def_property_readonly("state", &homeostatic_lr::state)
       .def_property_readonly("viable", &homeostatic_lr::viable)
-      .def_property_readonly("viable_fraction", &homeostatic_lr::viable_fraction);
+      .def_property_readonly("viable_fraction", &homeostatic_lr::viable_fraction)
+      .def_property_readonly("offers", &homeostatic_lr::offers)
+      .def_property_readonly("taken", &homeostatic_lr::taken);
 }

@@ -53,65 +53,143 @@ void forward_kernel(const dims& d, const S* in, const S* alpha, const S* beta, c
 }
 
 // Gradients with respect to the input current and the per-(b,n) partial sums of the
-// coefficient gradients (summed over the batch by the caller).
+// coefficient gradients (summed over the batch by the caller). One (t, b) row of N
+// neurons per call; the surrogate, adaptation and reset mode are template parameters
+// and the optional incoming gradients point at a zero row when absent, so the loop
+// over neurons has no branches and vectorises.
+template <class S, surrogate SG, bool Adaptive, bool Subtract>
+struct lif_backward_row {
+  static void run(std::int64_t N, bool first, const S* __restrict alpha, const S* __restrict beta,
+                  const S* __restrict gfac, S icoef, S keep, const S* __restrict theta,
+                  const S* __restrict vr, const S* __restrict badapt, const S* __restrict rho,
+                  S a, const S* __restrict spk, const S* __restrict mem, const S* __restrict cur,
+                  const S* __restrict cur_prev, const S* __restrict vpost_prev,
+                  const S* __restrict adapt_prev, const S* __restrict gspk,
+                  const S* __restrict gmem, const S* __restrict gcur, S* __restrict gin,
+                  S* __restrict galpha, S* __restrict gbeta, S* __restrict gtheta,
+                  S* __restrict gvr, S* __restrict gbad, S* __restrict grho, S* __restrict gv,
+                  S* __restrict gi_next, S* __restrict ga) {
+    const S tprev = first ? S(0) : S(1);  // zero state before t = 0
+    for (std::int64_t n = 0; n < N; ++n) {
+      const S u = mem[n], i = cur[n];
+      const S i_prev = tprev * cur_prev[n];
+      const S v_prev = tprev * vpost_prev[n];
+      const S a_prev = Adaptive ? tprev * adapt_prev[n] : S(0);
+      const S th = Adaptive ? theta[n] + badapt[n] * a_prev : theta[n];
+      const S s = spk[n];
+      const S gvn = gv[n];
+      S gu = gmem[n] + gvn;
+      const S sg = surrogate_grad(SG, u - th, a);
+      S gs = gspk[n] + (Adaptive ? ga[n] : S(0));
+      S gth;
+      if constexpr (Subtract) {
+        gs -= keep * gvn * th;
+        gth = -gvn * s;
+      } else {
+        gs += keep * gvn * (vr[n] - u);
+        gu -= gvn * s;
+        gvr[n] += gvn * s;
+        gth = S(0);
+      }
+      gu += gs * sg;
+      gth -= gs * sg;
+      gtheta[n] += gth;
+      if constexpr (Adaptive) {
+        gbad[n] += gth * a_prev;
+        grho[n] += ga[n] * a_prev;
+        ga[n] = rho[n] * ga[n] + badapt[n] * gth;  // now dL/da_{t-1}
+      }
+      gbeta[n] += gu * (v_prev - icoef * i);
+      const S gi = gu * gfac[n] + alpha[n] * gi_next[n] + gcur[n];
+      gin[n] = gi;
+      galpha[n] += gi * i_prev;
+      gi_next[n] = gi;
+      gv[n] = beta[n] * gu;  // now dL/dv_{t-1}
+    }
+  }
+};
+
+// Non-spiking (readout) neurons: no threshold, no reset.
+template <class S>
+void readout_backward_row(std::int64_t N, bool first, const S* __restrict alpha,
+                          const S* __restrict beta, const S* __restrict gfac, S icoef,
+                          const S* __restrict cur, const S* __restrict cur_prev,
+                          const S* __restrict vpost_prev, const S* __restrict gmem,
+                          const S* __restrict gcur, S* __restrict gin, S* __restrict galpha,
+                          S* __restrict gbeta, S* __restrict gv, S* __restrict gi_next) {
+  const S tprev = first ? S(0) : S(1);
+  for (std::int64_t n = 0; n < N; ++n) {
+    const S gu = gmem[n] + gv[n];
+    gbeta[n] += gu * (tprev * vpost_prev[n] - icoef * cur[n]);
+    const S gi = gu * gfac[n] + alpha[n] * gi_next[n] + gcur[n];
+    gin[n] = gi;
+    galpha[n] += gi * tprev * cur_prev[n];
+    gi_next[n] = gi;
+    gv[n] = beta[n] * gu;
+  }
+}
+
+template <class S, surrogate SG, bool Adaptive, bool Subtract>
+void backward_kernel_t(const dims& d, const S* alpha, const S* beta, const S* theta, const S* vr,
+                       const S* badapt, const S* rho, const lif_options& o, const S* spk,
+                       const S* mem, const S* cur, const S* vpost, const S* adapt, const S* gspk,
+                       const S* gmem, const S* gcur, S* gin, S* galpha, S* gbeta, S* gtheta,
+                       S* gvr, S* gbad, S* grho) {
+  const std::int64_t BN = d.B * d.N, N = d.N;
+  const S a = static_cast<S>(o.slope);
+  const S icoef = o.decay_input ? S(1) : S(0);
+  const S keep = o.detach_reset ? S(0) : S(1);
+  std::vector<S> gfac(static_cast<std::size_t>(N)), zero(static_cast<std::size_t>(N), S(0));
+  for (std::int64_t n = 0; n < N; ++n) gfac[n] = o.decay_input ? S(1) - beta[n] : S(1);
+  at::parallel_for(0, d.B, 1, [&](std::int64_t b0, std::int64_t b1) {
+    const std::size_t sz = static_cast<std::size_t>((b1 - b0) * N);
+    std::vector<S> gv(sz, S(0)), gi_next(sz, S(0)), ga(sz, S(0));
+    for (std::int64_t t = d.T - 1; t >= 0; --t) {
+      for (std::int64_t b = b0; b < b1; ++b) {
+        const std::int64_t row = t * BN + b * N, prev = t ? row - BN : row, acc = b * N;
+        const std::size_t off = static_cast<std::size_t>((b - b0) * N);
+        const S* gm = gmem ? gmem + row : zero.data();
+        const S* gc = gcur ? gcur + row : zero.data();
+        if (!o.spiking) {
+          readout_backward_row<S>(N, t == 0, alpha, beta, gfac.data(), icoef, cur + row,
+                                  cur + prev, vpost + prev, gm, gc, gin + row, galpha + acc,
+                                  gbeta + acc, gv.data() + off, gi_next.data() + off);
+          continue;
+        }
+        lif_backward_row<S, SG, Adaptive, Subtract>::run(
+            N, t == 0, alpha, beta, gfac.data(), icoef, keep, theta, vr, badapt, rho, a,
+            spk + row, mem + row, cur + row, cur + prev, vpost + prev,
+            Adaptive ? adapt + prev : zero.data(), gspk ? gspk + row : zero.data(), gm, gc,
+            gin + row, galpha + acc, gbeta + acc, gtheta + acc, gvr + acc, gbad + acc,
+            grho + acc, gv.data() + off, gi_next.data() + off, ga.data() + off);
+      }
+    }
+  });
+}
+
 template <class S>
 void backward_kernel(const dims& d, const S* alpha, const S* beta, const S* theta, const S* vr,
                      const S* badapt, const S* rho, const lif_options& o, const S* spk,
                      const S* mem, const S* cur, const S* vpost, const S* adapt, const S* gspk,
                      const S* gmem, const S* gcur, S* gin, S* galpha, S* gbeta, S* gtheta,
                      S* gvr, S* gbad, S* grho) {
-  const std::int64_t BN = d.B * d.N;
-  const S a = static_cast<S>(o.slope);
-  at::parallel_for(0, d.B, 1, [&](std::int64_t b0, std::int64_t b1) {
-    std::vector<S> gv(static_cast<std::size_t>((b1 - b0) * d.N), S(0));  // dL/dv_t
-    std::vector<S> gi_next(gv.size(), S(0));                           // dL/di_{t+1}
-    std::vector<S> ga(gv.size(), S(0));                                // dL/da_t
-    for (std::int64_t t = d.T - 1; t >= 0; --t) {
-      for (std::int64_t b = b0; b < b1; ++b) {
-        const std::int64_t row = t * BN + b * d.N, prev = row - BN, acc = b * d.N;
-        S* gvb = gv.data() + (b - b0) * d.N;
-        S* gib = gi_next.data() + (b - b0) * d.N;
-        S* gab = ga.data() + (b - b0) * d.N;
-        for (std::int64_t n = 0; n < d.N; ++n) {
-          const S u = mem[row + n], i = cur[row + n];
-          const S i_prev = t ? cur[prev + n] : S(0);
-          const S v_prev = t ? vpost[prev + n] : S(0);
-          const S g = o.decay_input ? S(1) - beta[n] : S(1);
-          S gu = (gmem ? gmem[row + n] : S(0)) + gvb[n];  // dv/du = 1 unless reset to zero
-          if (o.spiking) {
-            const S s = spk[row + n];
-            const S a_prev = (o.adaptive && t) ? adapt[prev + n] : S(0);
-            const S th = o.adaptive ? theta[n] + badapt[n] * a_prev : theta[n];
-            const S sg = surrogate_grad(o.sg, u - th, a);
-            S gs = (gspk ? gspk[row + n] : S(0)) + (o.adaptive ? gab[n] : S(0));
-            S gth = S(0);
-            if (o.reset == reset_mode::subtract) {
-              if (!o.detach_reset) gs -= gvb[n] * th;
-              gth -= gvb[n] * s;
-            } else {
-              if (!o.detach_reset) gs += gvb[n] * (vr[n] - u);
-              gu -= gvb[n] * s;
-              gvr[acc + n] += gvb[n] * s;
-            }
-            gu += gs * sg;
-            gth -= gs * sg;
-            gtheta[acc + n] += gth;
-            if (o.adaptive) {
-              gbad[acc + n] += gth * a_prev;
-              grho[acc + n] += gab[n] * a_prev;
-              gab[n] = rho[n] * gab[n] + badapt[n] * gth;  // now dL/da_{t-1}
-            }
-          }
-          gbeta[acc + n] += gu * (v_prev - (o.decay_input ? i : S(0)));
-          const S gi = gu * g + alpha[n] * gib[n] + (gcur ? gcur[row + n] : S(0));
-          gin[row + n] = gi;
-          galpha[acc + n] += gi * i_prev;
-          gib[n] = gi;
-          gvb[n] = beta[n] * gu;  // now dL/dv_{t-1}
-        }
-      }
-    }
-  });
+  auto go = [&]<surrogate SG, bool Ad, bool Sub>() {
+    backward_kernel_t<S, SG, Ad, Sub>(d, alpha, beta, theta, vr, badapt, rho, o, spk, mem, cur,
+                                      vpost, adapt, gspk, gmem, gcur, gin, galpha, gbeta, gtheta,
+                                      gvr, gbad, grho);
+  };
+  auto by_flags = [&]<surrogate SG>() {
+    const bool sub = o.reset == reset_mode::subtract;
+    if (o.adaptive)
+      sub ? go.template operator()<SG, true, true>() : go.template operator()<SG, true, false>();
+    else
+      sub ? go.template operator()<SG, false, true>() : go.template operator()<SG, false, false>();
+  };
+  switch (o.sg) {
+    case surrogate::fast_sigmoid: by_flags.template operator()<surrogate::fast_sigmoid>(); break;
+    case surrogate::arctan: by_flags.template operator()<surrogate::arctan>(); break;
+    case surrogate::triangle: by_flags.template operator()<surrogate::triangle>(); break;
+  }
 }
 
 void check_coeff(const at::Tensor& c, const char* name, const at::Tensor& input) {
@@ -149,6 +227,7 @@ struct lif_function : public torch::autograd::Function<lif_function> {
                                vpost.data_ptr<scalar_t>(), adapt.data_ptr<scalar_t>());
     });
     ctx->save_for_backward({al, be, th, v0, ba, rh, spk, mem, cur, vpost, adapt});
+    ctx->set_materialize_grads(false);  // unused outputs: no zero tensors, the kernel skips them
     ctx->saved_data["sg"] = sg;
     ctx->saved_data["slope"] = slope;
     ctx->saved_data["reset"] = reset;

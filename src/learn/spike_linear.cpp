@@ -48,14 +48,19 @@ struct spike_linear_fn : public torch::autograd::Function<spike_linear_fn> {
       std::vector<std::int32_t> col;
       std::vector<scalar_t> val;
       to_csr(xc.data_ptr<scalar_t>(), R, I, ptr, col, val);
-      const scalar_t* W = wt.data_ptr<scalar_t>();
-      scalar_t* Y = y.data_ptr<scalar_t>();
+      const scalar_t* __restrict W = wt.data_ptr<scalar_t>();
+      scalar_t* __restrict Y = y.data_ptr<scalar_t>();
+      const std::int64_t* __restrict P = ptr.data();
+      const std::int32_t* __restrict C = col.data();
+      const scalar_t* __restrict V = val.data();
       at::parallel_for(0, R, 64, [&](std::int64_t r0, std::int64_t r1) {
         for (std::int64_t r = r0; r < r1; ++r) {
-          scalar_t* yr = Y + r * O;
-          for (std::int64_t k = ptr[r]; k < ptr[r + 1]; ++k) {
-            const scalar_t v = val[k];
-            const scalar_t* w = W + static_cast<std::int64_t>(col[k]) * O;
+          scalar_t* __restrict yr = Y + r * O;
+          const std::int64_t k0 = P[r], k1 = P[r + 1];
+          for (std::int64_t k = k0; k < k1; ++k) {
+            const scalar_t v = V[k];
+            const scalar_t* __restrict w = W + static_cast<std::int64_t>(C[k]) * O;
+            _Pragma("GCC ivdep")
             for (std::int64_t o = 0; o < O; ++o) yr[o] += v * w[o];
           }
         }

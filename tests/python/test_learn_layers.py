@@ -122,20 +122,35 @@ def test_hlop_planted_subspace_and_projection_around_a_linear_layer():
 
 
 def test_homeostatic_wrapper_sets_optimizer_learning_rate():
+    # Oracle: a taken item multiplies the rate by rho (true class >= 5) or 1/rho, and
+    # the item is taken iff score(proposal(predicted)) > score(current rate).
     p = torch.nn.Parameter(torch.zeros(3))
     opt = torch.optim.SGD([p], lr=0.5)
-    reg = hl.HomeostaticLR(opt, lr_min=1e-3, lr_max=1.0, h0=0.5)
-    assert opt.param_groups[0]["lr"] == pytest.approx(math.sqrt(1e-3))
-    for _ in range(50):
-        reg.observe(False)
-    assert reg.lr > 0.5 and opt.param_groups[0]["lr"] == reg.lr
-    for _ in range(200):
-        reg.observe(True)
-    assert reg.lr < 2e-3
-    with pytest.raises(ValueError, match="unknown homeostatic parameter 'lr_mx'"):
-        hl.HomeostaticLR(opt, lr_mx=1.0)
-    with pytest.raises(ValueError, match="homeostatic.k_exc = 0"):
-        hl.HomeostaticLR(opt, k_exc=0.0)
+    reg = hl.HomeostaticLR(opt, eta0=0.2, rho=1.25, band_lo=0.02, band_hi=2.0)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.2)
+    assert reg.proposal(8) == pytest.approx(0.25) and reg.proposal(1) == pytest.approx(0.16)
+    calls = []
+    def prefer_high(lr):
+        calls.append(lr)
+        return lr
+    assert reg.offer(8, 8, prefer_high)                    # predicted up, truly up: taken
+    assert calls == [pytest.approx(0.2), pytest.approx(0.25)]
+    assert reg.lr == pytest.approx(0.25) and opt.param_groups[0]["lr"] == reg.lr
+    assert reg.offer(9, 2, prefer_high)                    # predicted up, truly down
+    assert reg.lr == pytest.approx(0.2)
+    assert not reg.offer(1, 1, prefer_high)                # predicted down: not wanted
+    assert reg.lr == pytest.approx(0.2) and reg.viable_fraction == 1.0
+    for _ in range(20):                                    # the guard stops it at the band edge
+        reg.offer(7, 7, prefer_high)
+    assert reg.lr == pytest.approx(0.2 * 1.25 ** 10) and reg.viable
+    free = hl.HomeostaticLR(None, eta0=0.2, rho=1.25, band_lo=0.02, band_hi=2.0, guard_band=False)
+    for _ in range(20):
+        free.offer(7, 7, prefer_high)
+    assert free.lr == pytest.approx(0.2 * 1.25 ** 20) and not free.viable
+    with pytest.raises(ValueError, match="unknown homeostatic parameter 'lr_max'"):
+        hl.HomeostaticLR(opt, lr_max=1.0)
+    with pytest.raises(ValueError, match="homeostatic.rho = 1"):
+        hl.HomeostaticLR(opt, rho=1.0)
 
 
 def test_spike_linear_equals_dense_linear_with_gradients():

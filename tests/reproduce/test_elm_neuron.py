@@ -1,5 +1,6 @@
 """Quick version of models/elm_neuron (SYSTEMS.md 14): parameter-count formula exact,
-memory decay kappa_m^t with the MLP zeroed, ELM beats LIF/ALIF by >= 20 pp."""
+memory decay kappa_m^t with the MLP zeroed, ELM reaches MSE < 0.05 on the adding problem
+(T = 200, 300 steps). The delayed-recall comparison with LIF/ALIF runs at full size only."""
 import importlib.util
 import pathlib
 

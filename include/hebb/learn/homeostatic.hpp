@@ -1,18 +1,32 @@
 #pragma once
-// Homeostatic learning-rate regulator for online learning under concept shift,
-// after Man, Damasio & Neven (2022), "Need is all you need: homeostatic neural
-// networks adapt to concept shift". The paper's regulator equations were not
-// available to us; this is our own minimal "vulnerable learner": each classified
-// item excites (error) or inhibits (correct) an internal state h in [0, 1] by
-// shunting dynamics, and h sets the learning rate.
+// Homeostatic learning-rate regulator: a "vulnerable" learner whose own learning
+// rate is altered by the items it perceives, after Man, Damasio & Neven (2022),
+// "Need is all you need: homeostatic neural networks adapt to concept shift"
+// (arXiv 2205.08645), and the authors' code (kingsonman/homeostatic-neural-networks,
+// lrh.py, read for the mechanism; no code taken from it).
 //
-//   h <- h + k_exc * e * (1 - h) - k_inh * (1 - e) * h      e = 1 for an error, else 0
-//   lr = lr_min * (lr_max / lr_min)^h                       (log-interpolation)
+// Internal state: the learning rate eta itself. Every item offered to the learner
+// carries an effect set by its TRUE class c:
 //
-// At a steady error rate eps, h* = k_exc eps / (k_exc eps + k_inh (1 - eps)): a
-// learner that performs well sits near h = 0 with a small learning rate; a concept
-// shift raises errors, h and the learning rate, until it has re-learned. The state
-// is "viable" while band_lo <= h <= band_hi (a learner stuck at chance is not).
+//   eta <- eta * rho      if c is excitatory (c >= first_excitatory; paper: digits 5-9)
+//   eta <- eta / rho      if c is inhibitory (paper: digits 0-4)
+//
+// but only if the learner takes the item. It decides from its own classification
+// c_hat: it scores the weight update made with eta ("leave") and with the eta that
+// c_hat's effect would give ("take") on its most recent items, and takes the item
+// only if take scores strictly better (paper: accuracy on the last 20 items) and,
+// with guard_band, proposal(c_hat) lies inside the viable band (the learner declines
+// what it expects to harm it). With guard_band, a learner outside its band takes,
+// whatever the scores, every item it expects to move it back (need overrides; ours,
+// see below). The
+// effect that lands is the true class's, so a misclassified item moves eta the wrong
+// way: accurate recognition is what lets the learner regulate its state.
+//
+// Paper vs ours: the paper steps eta additively by eta0/10 (clipped at 1e-8) once
+// every 10 items; we step multiplicatively by rho (scale-free, eta > 0 always) and
+// offer every item. The viable band band_lo <= eta <= band_hi and guard_band are ours
+// (the paper states no band); viable_fraction() counts the offers after which eta was
+// inside it. Even guarded, a wrong prediction can push eta out of the band.
 #include <cstdint>
 
 #include <hebb/core/error.hpp>
@@ -20,32 +34,41 @@
 namespace hebb::learn {
 
 struct homeostatic_params {
-  double lr_min = 1e-3;   // learning rate at h = 0 [1]
-  double lr_max = 1.0;    // learning rate at h = 1 [1]
-  double k_exc = 0.05;    // excitation per error [1/item]
-  double k_inh = 0.05;    // inhibition per correct item [1/item]
-  double h0 = 0.5;        // initial state [1]
-  double band_lo = 0.0;   // viable band, lower edge [1]
-  double band_hi = 0.85;  // viable band, upper edge [1]
+  double eta0 = 0.3;           // initial learning rate (set point) [1]
+  double rho = 1.1;            // multiplicative effect of one taken item [1], > 1
+  int first_excitatory = 5;    // classes >= this excite, the others inhibit [class index]
+  double band_lo = 0.03;       // viable band, lower edge [learning rate]
+  double band_hi = 3.0;        // viable band, upper edge [learning rate]
+  bool guard_band = true;      // decline items predicted to leave the band; outside it,
+                               // take those predicted to return [flag]
   void validate() const;
 };
 
 class homeostatic_lr {
 public:
   explicit homeostatic_lr(const homeostatic_params& p);
-  // Updates the state with one classified item; returns the new learning rate.
-  double observe(bool correct);
-  double lr() const;
-  double state() const { return h_; }
-  bool viable() const { return h_ >= p_.band_lo && h_ <= p_.band_hi; }
-  // Fraction of observed items after which the state was inside the band.
+  // The learning rate that taking an item of class c would give (no state change).
+  double proposal(int cls) const;
+  // One offered item: the learner predicted class `predicted`, the item's true class
+  // is `truth`; score_leave / score_take are the learner's scores of the update made
+  // with lr() and with proposal(predicted). Takes the item iff score_take > score_leave
+  // (and, with guard_band, proposal(predicted) is inside the band; outside the band,
+  // iff proposal(predicted) is closer to it), in which case the
+  // TRUE class's effect is applied. Returns whether it was taken.
+  bool offer(int predicted, int truth, double score_leave, double score_take);
+  double lr() const { return eta_; }
+  bool excitatory(int cls) const { return cls >= p_.first_excitatory; }
+  bool viable() const { return eta_ >= p_.band_lo && eta_ <= p_.band_hi; }
+  // Fraction of offers after which eta was inside the band (1 before any offer).
   double viable_fraction() const { return n_ ? double(n_viable_) / double(n_) : 1.0; }
+  std::int64_t offers() const { return n_; }
+  std::int64_t taken() const { return n_taken_; }
   const homeostatic_params& params() const { return p_; }
 
 private:
   homeostatic_params p_;
-  double h_;
-  std::int64_t n_ = 0, n_viable_ = 0;
+  double eta_;
+  std::int64_t n_ = 0, n_viable_ = 0, n_taken_ = 0;
 };
 
 }  // namespace hebb::learn
