@@ -370,17 +370,31 @@ PYBIND11_MODULE(_memory, m) {
   py::class_<sparsey_mac>(m, "SparseyMac")
       .def(py::init([](std::int64_t inputs, std::int64_t modules, std::int64_t units, double familiarity_floor,
                        double max_gain, double gain_exponent, double steepness, double midpoint,
-                       std::uint64_t seed) {
+                       const std::string& match_rule, const std::string& storage, std::uint64_t seed) {
+             sparsey_match_rule mt;
+             if (match_rule == "coverage") mt = sparsey_match_rule::coverage;
+             else if (match_rule == "jaccard") mt = sparsey_match_rule::jaccard;
+             else throw hebb::Error("SparseyMac: match_rule = '{}': must be 'coverage' or 'jaccard'", match_rule);
+             sparsey_storage st;
+             if (storage == "automatic") st = sparsey_storage::automatic;
+             else if (storage == "dense") st = sparsey_storage::dense;
+             else if (storage == "lists") st = sparsey_storage::lists;
+             else throw hebb::Error("SparseyMac: storage = '{}': must be 'automatic', 'dense' or 'lists'", storage);
              return sparsey_mac({inputs, modules, units, familiarity_floor, max_gain, gain_exponent,
-                                 steepness, midpoint, seed});
+                                 steepness, midpoint, mt, st, seed});
            }),
            py::arg("inputs"), py::arg("modules") = 16, py::arg("units") = 8,
            py::arg("familiarity_floor") = 0.4, py::arg("max_gain") = 1000.0, py::arg("gain_exponent") = 1.0,
-           py::arg("steepness") = 12.0, py::arg("midpoint") = 0.6, py::arg("seed") = 1)
+           py::arg("steepness") = 12.0, py::arg("midpoint") = 0.6, py::arg("match_rule") = "coverage",
+           py::arg("storage") = "automatic", py::arg("seed") = 1)
       .def_property_readonly("inputs", [](const sparsey_mac& s) { return s.params().inputs; })
       .def_property_readonly("modules", [](const sparsey_mac& s) { return s.params().modules; })
       .def_property_readonly("units", [](const sparsey_mac& s) { return s.params().units; })
+      .def_property_readonly("match_rule", [](const sparsey_mac& s) {
+        return std::string(s.params().match_rule == sparsey_match_rule::jaccard ? "jaccard" : "coverage");
+      })
       .def_property_readonly("stored", &sparsey_mac::stored)
+      .def_property_readonly("list_storage", &sparsey_mac::list_storage)
       .def_property_readonly("weight_density", &sparsey_mac::weight_density)
       .def("learn",
            [rows_of](sparsey_mac& s, const carray<std::uint8_t>& x) {

@@ -19,11 +19,23 @@ void sparsey_params::validate() const {
   if (!(gain_exponent > 0)) throw Error("sparsey.gain_exponent = {}: must be > 0", gain_exponent);
   if (!(steepness > 0)) throw Error("sparsey.steepness = {}: must be > 0", steepness);
   if (!(midpoint >= 0 && midpoint <= 1)) throw Error("sparsey.midpoint = {}: must be in [0, 1]", midpoint);
+  if (match_rule != sparsey_match_rule::coverage && match_rule != sparsey_match_rule::jaccard)
+    throw Error("sparsey.match_rule = {}: must be coverage or jaccard", static_cast<int>(match_rule));
+  if (storage != sparsey_storage::automatic && storage != sparsey_storage::dense &&
+      storage != sparsey_storage::lists)
+    throw Error("sparsey.storage = {}: must be automatic, dense or lists", static_cast<int>(storage));
 }
 
 sparsey_mac::sparsey_mac(const sparsey_params& p) : p_(p) {
   p_.validate();
-  w_.assign(static_cast<std::size_t>(p_.inputs * p_.modules * p_.units), 0);
+  const std::int64_t pairs = p_.inputs * p_.modules * p_.units;
+  lists_ = p_.storage == sparsey_storage::lists ||
+           (p_.storage == sparsey_storage::automatic && pairs > (std::int64_t{1} << 26));
+  if (lists_)
+    rows_.resize(static_cast<std::size_t>(p_.inputs));
+  else
+    w_.assign(static_cast<std::size_t>(pairs), 0);
+  fan_.assign(static_cast<std::size_t>(p_.modules * p_.units), 0);
 }
 
 void sparsey_mac::inputs_match(std::span<const std::uint32_t> active, std::vector<double>& v) const {
@@ -35,12 +47,20 @@ void sparsey_mac::inputs_match(std::span<const std::uint32_t> active, std::vecto
     if (j >= p_.inputs) throw Error("sparsey: input {} out of range [0, inputs = {})", j, p_.inputs);
     if (seen[j]) throw Error("sparsey: input {} listed twice", j);
     seen[j] = 1;
-    const std::uint8_t* row = w_.data() + static_cast<std::size_t>(j) * m;
-    for (std::size_t i = 0; i < m; ++i) u[i] += row[i];
+    if (lists_) {
+      for (auto i : rows_[j]) ++u[i];
+    } else {
+      const std::uint8_t* row = w_.data() + static_cast<std::size_t>(j) * m;
+      for (std::size_t i = 0; i < m; ++i) u[i] += row[i];
+    }
   }
   v.resize(m);
-  const double inv = 1.0 / static_cast<double>(active.size());
-  for (std::size_t i = 0; i < m; ++i) v[i] = u[i] * inv;
+  const double a = static_cast<double>(active.size());
+  if (p_.match_rule == sparsey_match_rule::coverage) {
+    for (std::size_t i = 0; i < m; ++i) v[i] = u[i] / a;
+  } else {  // |A u RF_i| = |A| + f_i - u_i >= |A| > 0
+    for (std::size_t i = 0; i < m; ++i) v[i] = u[i] / (a + fan_[i] - u[i]);
+  }
 }
 
 std::vector<double> sparsey_mac::match(std::span<const std::uint32_t> active) const {
@@ -116,8 +136,26 @@ std::vector<std::uint32_t> sparsey_mac::learn(std::span<const std::uint32_t> act
   const auto m = static_cast<std::size_t>(p_.modules * p_.units);
   const auto k = static_cast<std::size_t>(p_.units);
   for (auto j : active) {
-    std::uint8_t* row = w_.data() + static_cast<std::size_t>(j) * m;
-    for (std::size_t c = 0; c < code.size(); ++c) row[c * k + code[c]] = 1;
+    if (lists_) {
+      auto& row = rows_[j];
+      for (std::size_t c = 0; c < code.size(); ++c) {
+        const auto i = static_cast<std::uint32_t>(c * k + code[c]);
+        const auto at = std::lower_bound(row.begin(), row.end(), i);
+        if (at != row.end() && *at == i) continue;
+        row.insert(at, i);
+        ++fan_[i];
+        ++set_;
+      }
+    } else {
+      std::uint8_t* row = w_.data() + static_cast<std::size_t>(j) * m;
+      for (std::size_t c = 0; c < code.size(); ++c) {
+        const std::size_t i = c * k + code[c];
+        const bool fresh = row[i] == 0;
+        fan_[i] += fresh;
+        set_ += fresh;
+        row[i] = 1;
+      }
+    }
   }
   ++stored_;
   return code;
@@ -160,9 +198,8 @@ std::int64_t sparsey_mac::code_overlap(std::span<const std::uint32_t> a,
 }
 
 double sparsey_mac::weight_density() const {
-  std::size_t on = 0;
-  for (auto x : w_) on += x;
-  return static_cast<double>(on) / static_cast<double>(w_.size());
+  return static_cast<double>(set_) /
+         (static_cast<double>(p_.inputs) * static_cast<double>(p_.modules * p_.units));
 }
 
 }  // namespace hebb::memory

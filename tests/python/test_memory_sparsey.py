@@ -54,6 +54,34 @@ def test_novel_overlap_and_similarity():
     assert spearmanr(ins, outs).statistic >= 0.8
 
 
+def test_jaccard_match_against_numpy():
+    # Oracle: the weights rebuilt in numpy from the codes; V_i = |A n RF_i| / |A u RF_i|
+    rng = np.random.default_rng(5)
+    mac = hm.SparseyMac(inputs=80, modules=4, units=4, match_rule="jaccard", seed=6)
+    assert mac.match_rule == "jaccard" and hm.SparseyMac(inputs=5).match_rule == "coverage"
+    x = (rng.random((40, 80)) < 0.4).astype(np.uint8)
+    codes = mac.learn(x)
+    w = np.zeros((80, 16), dtype=bool)
+    for xi, c in zip(x, codes):
+        w[np.ix_(np.flatnonzero(xi), np.arange(4) * 4 + c)] = True
+    for p in (rng.random((10, 80)) < 0.4).astype(np.uint8):
+        a = p.astype(bool)[:, None]
+        expect = (a & w).sum(0) / (a | w).sum(0)
+        np.testing.assert_allclose(mac.match(p), expect, rtol=0, atol=1e-12)
+
+
+def test_list_storage_same_codes():
+    # oracle: the dense store; lists hold the same weights in another layout
+    rng = np.random.default_rng(7)
+    x = (rng.random((60, 200)) < 0.2).astype(np.uint8)
+    a = hm.SparseyMac(inputs=200, modules=8, units=8, match_rule="jaccard", storage="dense", seed=8)
+    b = hm.SparseyMac(inputs=200, modules=8, units=8, match_rule="jaccard", storage="lists", seed=8)
+    assert not a.list_storage and b.list_storage
+    assert np.array_equal(a.learn(x), b.learn(x))
+    assert np.array_equal(a.recall(x[::-1]), b.recall(x[::-1]))
+    assert a.weight_density == b.weight_density
+
+
 def test_codes_to_binary():
     b = hm.codes_to_binary(np.array([[0, 2], [1, 1]]), 3)
     assert b.tolist() == [[1, 0, 0, 0, 0, 1], [0, 1, 0, 0, 1, 0]]
@@ -62,6 +90,10 @@ def test_codes_to_binary():
 def test_bad_input():
     with pytest.raises(ValueError, match="sparsey.units = 1"):
         hm.SparseyMac(inputs=10, units=1)
+    with pytest.raises(ValueError, match="match_rule = 'cosine'"):
+        hm.SparseyMac(inputs=10, match_rule="cosine")
+    with pytest.raises(ValueError, match="storage = 'sparse'"):
+        hm.SparseyMac(inputs=10, storage="sparse")
     mac = hm.SparseyMac(inputs=10, modules=4, units=4)
     with pytest.raises(ValueError, match="no active"):
         mac.learn(np.zeros(10, dtype=np.uint8))

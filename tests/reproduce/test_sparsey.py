@@ -1,7 +1,9 @@
 """Quick reproduction of models/sparsey (SYSTEMS.md section 8): runs reproduce.py
---quick and asserts its acceptance checks. The digits check (2-level model >= kNN(1)
-- 5 pp) is not reached yet (measured ~0.13 vs kNN 0.95, see models/sparsey/README.md):
-it is a strict xfail, so the suite reports it and notices when it starts to pass."""
+--quick and asserts its acceptance checks, including the 2-level model on sklearn
+digits against kNN(1) (oracle: kNN(1) computed on the same split in reproduce.py).
+Fashion-MNIST at CI size (Debian dataset-fashion-mnist; the full size runs from
+`hebb reproduce sparsey`)."""
+import importlib.util
 import json
 import os
 import subprocess
@@ -34,8 +36,34 @@ def test_sparsey_synthetic_checks(result):
     assert (out / "sparsey.png").stat().st_size > 10000
 
 
-@pytest.mark.xfail(strict=True, reason="2-level digits model below kNN(1) - 5 pp (known gap)")
 def test_sparsey_digits_vs_knn(result):
+    # SYSTEMS.md section 8: digits, 20 per class, >= kNN(1) - 5 pp (one split in --quick;
+    # measured 0.921 vs 0.952)
     r, res, out = result
+    d = res["digits"]
+    assert d["sparsey"] >= d["knn1"] - 0.05, d
+    assert d["knn1"] > 0.9  # the oracle itself is sane
     assert res["checks"]["digits_ge_knn_minus_5pp"]
-    assert r.returncode == 0
+    assert r.returncode == 0, r.stdout[-2000:]
+
+
+def _reproduce_module():
+    spec = importlib.util.spec_from_file_location("sparsey_reproduce", ROOT / "models/sparsey/reproduce.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_sparsey_fashion_mnist_ci_size():
+    # The same 2-level model on Fashion-MNIST at CI size: 20 training images per class,
+    # 500 test images, units per module scaled down with the number stored (K1 = 64,
+    # K2 = 256); mean of 2 splits against kNN(1) on the same images, the [proposed]
+    # check of the digits model (>= kNN - 5 pp). Measured 0.607 vs 0.622.
+    rep = _reproduce_module()
+    if not (rep.FASHION_DIR / "train-images-idx3-ubyte.gz").exists():
+        pytest.skip("Debian package dataset-fashion-mnist not installed")
+    res = [rep.fashion(20, 500, seed, k1=64, k2=256) for seed in (0, 1)]
+    sp, kn = sum(r[0] for r in res) / 2, sum(r[1] for r in res) / 2
+    print(f"Fashion-MNIST CI size: Sparsey {sp:.3f}, kNN(1) {kn:.3f}")
+    assert kn > 0.5  # chance is 0.1
+    assert sp >= kn - 0.05

@@ -7,7 +7,14 @@
 //   A mac is Q winner-take-all competitive modules (CMs) of K binary units each. A
 //   code is one winner per CM. Binary weights w_ji from input j to unit i.
 //   Code selection (CSA), for an input with active set A:
-//     1. u_i = sum_{j in A} w_ji,  V_i = u_i / |A|               (input match, [0,1])
+//     1. u_i = sum_{j in A} w_ji, the input match V_i in [0,1]:
+//          coverage (Rinkus 2014):  V_i = u_i / |A|
+//          jaccard (our option):    V_i = u_i / (|A| + f_i - u_i),  f_i = sum_j w_ji
+//        Coverage only asks how many active inputs reach unit i, so with dense inputs
+//        (most inputs shared by unrelated items) a unit whose weights are the union of
+//        many items matches everything; Jaccard also counts the unit's weights from
+//        inactive inputs. For a unit that stores one item x, it is |A n x| / |A u x|;
+//        when f_i = |A| = u_i both are 1.
 //     2. G = mean over CMs of max_{i in CM} V_i                    (familiarity)
 //     3. gain  eta(G) = 1 + chi g^gamma, g = max(0, (G - G0)/(1 - G0)),
 //        psi_i = 1 + (eta - 1) / (1 + exp(-lambda (V_i - nu)))
@@ -19,6 +26,9 @@
 //   Recall (no learning) takes the unit of largest V in each CM (the lowest index on a
 //   tie), Sparsey's retrieval mode. Learn and recall cost O(|A| Q K), whatever the
 //   number of stored items.
+// Weights are stored densely (one byte per input-unit pair) or, for large macs (the
+// level above a wide level, with most weights never set), as a sorted list of the
+// units set for each input; the codes are the same either way.
 // Random numbers of learn() come from counter_rng(seed, stream::memory,
 // entity = items learnt so far); sample() takes its entity from the caller (step 1).
 #include <cstdint>
@@ -26,6 +36,10 @@
 #include <vector>
 
 namespace hebb::memory {
+
+enum class sparsey_match_rule { coverage, jaccard };
+// automatic: dense up to 2^26 input-unit pairs (64 MiB), lists above.
+enum class sparsey_storage { automatic, dense, lists };
 
 struct sparsey_params {
   std::int64_t inputs = 64;          // input units [1]
@@ -36,6 +50,8 @@ struct sparsey_params {
   double gain_exponent = 1.0;        // gamma [1]
   double steepness = 12.0;           // lambda of the V -> psi sigmoid [1]
   double midpoint = 0.6;             // nu of the V -> psi sigmoid [1]
+  sparsey_match_rule match_rule = sparsey_match_rule::coverage;  // how V normalises u (step 1)
+  sparsey_storage storage = sparsey_storage::automatic;           // how the weights are held
   std::uint64_t seed = 1;            // key of the code-selection random numbers
   void validate() const;
 };
@@ -68,6 +84,8 @@ public:
   std::int64_t stored() const { return stored_; }
   // Fraction of weights set to 1.
   double weight_density() const;
+  // Whether the weights are held as per-input lists (else dense bytes).
+  bool list_storage() const { return lists_; }
   const sparsey_params& params() const { return p_; }
 
 private:
@@ -76,7 +94,11 @@ private:
   std::vector<std::uint32_t> draw(std::span<const std::uint32_t> active, std::uint64_t entity,
                                   std::uint64_t step) const;
   sparsey_params p_;
-  std::vector<std::uint8_t> w_;  // inputs x (Q K), row-major
+  bool lists_ = false;
+  std::vector<std::uint8_t> w_;                    // dense: inputs x (Q K), row-major
+  std::vector<std::vector<std::uint32_t>> rows_;   // lists: sorted units set, per input
+  std::vector<std::uint32_t> fan_;                 // f_i: weights set onto each unit
+  std::int64_t set_ = 0;                           // weights set
   std::int64_t stored_ = 0;
 };
 
