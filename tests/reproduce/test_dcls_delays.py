@@ -1,19 +1,8 @@
 """Quick version of models/dcls_delays (SYSTEMS.md 6b): learned delays >= 95%, no
 delays <= 60%, planted delays recovered within +-1 step for >= 90% of synapses."""
-import importlib.util
-import pathlib
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def load(system):
-    spec = importlib.util.spec_from_file_location(f"reproduce_{system}", ROOT / "models" / system / "reproduce.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_dcls_delays_quick(tmp_path):
+def test_dcls_delays_quick(tmp_path, load):
     r = load("dcls_delays").run(quick=True, out=str(tmp_path))
     for name, value, op, thr in r["checks"]:
         assert (value >= thr if op == ">=" else value <= thr), f"{name}: {value} (required {op} {thr})"

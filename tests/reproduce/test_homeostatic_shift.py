@@ -8,26 +8,16 @@ test_homeostatic_rate_follows_the_shift_rate: the rate settles higher under fast
 than under slow shift. Acceptance checks 1 and 2 (>= best constant at S = 50, advantage
 shrinking monotonically with S) are measured in test_homeostatic_shift_acceptance_quick,
 an expected failure (README has the table)."""
-import importlib.util
-import pathlib
 
 import numpy as np
 import pytest
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def load(system):
-    spec = importlib.util.spec_from_file_location(f"reproduce_{system}", ROOT / "models" / system / "reproduce.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from conftest import load_system
 
 
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("homeostatic_shift")
-    return load("homeostatic_shift").run(quick=True, out=str(out)), out
+    return load_system("homeostatic_shift").run(quick=True, out=str(out)), out
 
 
 def test_homeostatic_regulation_quick(quick):
@@ -40,7 +30,7 @@ def test_homeostatic_regulation_quick(quick):
     assert (out / "homeostatic_shift.png").exists()
 
 
-def test_homeostatic_rate_follows_the_shift_rate():
+def test_homeostatic_rate_follows_the_shift_rate(load):
     mod = load("homeostatic_shift")
     import hebb.learn as hl
     X, y = hl.load_digits()
