@@ -52,6 +52,8 @@ def test_models_lists_parameters():
         (["run", COBA, "--set", "populations.exc.params.tau_mm=3"], "did you mean 'tau_m'"),
         (["run", COBA, "--out", "/nonexistent/dir/x.h5"], "does not exist"),
         (["run", COBA, "--threads", "-1"], "threads = -1"),
+        (["run", COBA, "--set", "populations.exc.size=1000000", "--set", "projections.0.connect.p=0.5"],
+         "estimated 4656.73 GiB"),
         (["info", "missing.h5"], "does not exist"),
         (["models", "izhikevic"], "did you mean 'izhikevich'"),
     ],
@@ -133,3 +135,15 @@ def test_bench_lists_the_benchmarks():
     assert r.returncode == 0 and "sim" in r.stdout.split()
     r = hebb("bench", "simm")
     assert r.returncode == 2 and "did you mean 'sim'" in r.stderr
+
+
+def test_progress_on_a_terminal_for_long_runs(tmp_path):
+    # `script` gives the run a terminal; progress appears once a run passes 2 s of wall time
+    out = tmp_path / "b.h5"
+    cmd = f"{HEBB} run {os.path.join(ROOT, 'examples', 'brunel_ai.toml')} --out {out} --duration 3000"
+    r = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:]
+    assert "ms simulated |" in r.stdout and "s per simulated s" in r.stdout, r.stdout[-2000:]
+    # and none when the output is not a terminal
+    r = hebb("run", os.path.join(ROOT, "examples", "coba.toml"), "--out", tmp_path / "c.h5", "--duration", 100)
+    assert "ms simulated |" not in r.stderr
