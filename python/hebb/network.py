@@ -191,6 +191,12 @@ class Network:
         nums = {k: float(v) for k, v in params.items() if not isinstance(v, str)}
         self._c.set_plasticity(_name(projection), rule, nums, refs)
 
+    def intrinsic_adaptation(self, pop, target=5.0, **params):
+        """Intrinsic homeostasis: every neuron of `pop` adapts a bias current so its rate
+        approaches `target` [Hz] (params: tau_rate [ms], eta [pA/(Hz ms)], interval [ms],
+        bias_min, bias_max [pA]); see include/hebb/plasticity/intrinsic.hpp."""
+        self._c.intrinsic_adaptation(_name(pop), {"target": float(target), **{k: float(v) for k, v in params.items()}})
+
     def modulator(self, name, value=None, times=None, values=None):
         """Create (first call) or set a named modulator (dopamine, reward, ...), or give it a
         schedule: values[i] from times[i] [ms] on. Returns its current value."""

@@ -9,6 +9,7 @@
 
 #include <hebb/io/model_file.hpp>
 #include <hebb/io/results.hpp>
+#include <hebb/plasticity/intrinsic.hpp>
 #include <hebb/plasticity/register.hpp>
 #include <hebb/sim/network.hpp>
 
@@ -194,6 +195,9 @@ PYBIND11_MODULE(_sim, m) {
       .def("set_plasticity",
            [](py_network& n, const std::string& proj, const std::string& rule, const param_map& params,
               const std::map<std::string, std::string>& refs) { n.net->set_plasticity(proj, {rule, params, refs}); })
+      .def("intrinsic_adaptation", [](py_network& n, const std::string& pop, const param_map& params) {
+        plasticity::add_intrinsic_adaptation(*n.net, pop, params);
+      })
       .def("add_modulator", [](py_network& n, const std::string& name, double v) { n.net->add_modulator(name, v); })
       .def("set_modulator", [](py_network& n, const std::string& name, double v) { n.net->set_modulator(name, v); })
       .def("modulator", [](py_network& n, const std::string& name) { return n.net->modulator(name); })

@@ -9,6 +9,7 @@
 #include <toml.hpp>
 
 #include <hebb/core/rng.hpp>
+#include <hebb/plasticity/intrinsic.hpp>
 #include <hebb/plasticity/register.hpp>
 
 namespace hebb::io {
@@ -218,7 +219,7 @@ void set_override(value& root, const std::string& item) {
 void build_population(sim::network& net, const std::string& name, const value& v, std::uint64_t seed,
                       const fs::path& dir) {
   const std::string path = "populations." + name;
-  check_keys(v, path, {"model", "size", "params", "preset", "init", "rate", "spike_times"});
+  check_keys(v, path, {"model", "size", "params", "preset", "init", "rate", "spike_times", "intrinsic"});
   sim::population_args a;
   a.name = name;
   a.model = text(need(v, "model", path), path + ".model");
@@ -239,6 +240,16 @@ void build_population(sim::network& net, const std::string& name, const value& v
     pop = &net.add_population(a);
   } catch (const Error& e) {
     throw Error("{}{}: {}", where(v), path, e.what());
+  }
+  if (auto* in = lookup(v, "intrinsic")) {
+    // intrinsic homeostasis: { target = 5.0, tau_rate = 1000.0, eta = 1.0, interval = 10.0 }
+    param_map ip;
+    for (const auto& [k, x] : as_table(*in, path + ".intrinsic")) ip[k] = number(x, path + ".intrinsic." + k);
+    try {
+      plasticity::add_intrinsic_adaptation(net, name, ip);
+    } catch (const Error& e) {
+      throw Error("{}{}.intrinsic: {}", where(*in), path, e.what());
+    }
   }
   if (auto* init = lookup(v, "init")) {
     for (const auto& [var, x] : as_table(*init, path + ".init")) {
