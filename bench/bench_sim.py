@@ -88,12 +88,17 @@ def main():
             warnings.simplefilter("ignore")
             bs = best(lambda: b2f(duration_ms=duration, mode="cpp_standalone", **b2kw)[2:3] + (0,), 1 if a.quick else 2)[0]
             bc = None if a.quick else best(lambda: b2f(duration_ms=duration, mode="cython", **b2kw)[2:3] + (0,), 1)[0]
+            # COBA: Brian2 with forward Euler too, its cheapest scheme (hebb uses exponential Euler)
+            be = (best(lambda: b2f(duration_ms=duration, mode="cpp_standalone", method="euler", **b2kw)[2:3] + (0,),
+                       1 if a.quick else 2)[0] if b2f is brian2_models.coba else None)
         row = dict(name=name, hebb=hd * per_s, hebb_float=hf * per_s, hebb_2t=h2 * per_s, brian_sa=bs * per_s,
-                   brian_cy=None if bc is None else bc * per_s, events=events / hd, ns_event=hd * 1e9 / events,
+                   brian_cy=None if bc is None else bc * per_s, brian_euler=None if be is None else be * per_s,
+                   events=events / hd, ns_event=hd * 1e9 / events,
                    bytes=bps)
         rows.append(row)
         print(f"{name:16s} hebb {row['hebb']:.4f} s/s (float {row['hebb_float']:.4f}, 2 threads {row['hebb_2t']:.4f}) | "
               f"Brian2 standalone {row['brian_sa']:.4f} s/s" + ("" if bc is None else f", cython {row['brian_cy']:.4f}")
+              + ("" if be is None else f", standalone with Euler {row['brian_euler']:.4f}")
               + f" | Brian2/hebb {row['brian_sa'] / row['hebb']:.2f}x | {row['events'] / 1e6:.1f} M events/s, "
               f"{row['ns_event']:.2f} ns per event (all costs), {bps:.1f} bytes/synapse", flush=True)
     small, large = csr_limit()
@@ -103,12 +108,14 @@ def main():
     if a.md:
         with open(a.md, "w") as f:
             f.write("| network | hebb double [s/s] | hebb float [s/s] | hebb 2 threads [s/s] | Brian2 cpp_standalone [s/s] "
-                    "| Brian2 cython [s/s] | Brian2 standalone / hebb | events/s | ns/event | bytes/synapse |\n")
-            f.write("|---|---|---|---|---|---|---|---|---|---|\n")
+                    "| Brian2 standalone, Euler [s/s] | Brian2 cython [s/s] | Brian2 standalone / hebb | events/s | ns/event "
+                    "| bytes/synapse |\n")
+            f.write("|---|---|---|---|---|---|---|---|---|---|---|\n")
             for r in rows:
                 cy = "-" if r["brian_cy"] is None else f"{r['brian_cy']:.3f}"
+                eu = "-" if r["brian_euler"] is None else f"{r['brian_euler']:.4f}"
                 f.write(f"| {r['name']} | {r['hebb']:.4f} | {r['hebb_float']:.4f} | {r['hebb_2t']:.4f} | {r['brian_sa']:.4f} "
-                        f"| {cy} | {r['brian_sa'] / r['hebb']:.1f}x | {r['events'] / 1e6:.0f} M | {r['ns_event']:.2f} "
+                        f"| {eu} | {cy} | {r['brian_sa'] / r['hebb']:.1f}x | {r['events'] / 1e6:.0f} M | {r['ns_event']:.2f} "
                         f"| {r['bytes']:.1f} |\n")
             f.write(f"\nCSR scatter-add limit: {small:.3f} ns/event in cache, {large:.3f} ns/event from main memory.\n")
 

@@ -58,8 +58,10 @@ def _finish(b2, mode, net, duration_ms, mon):
     return times, senders, wall
 
 
-def coba(n=4000, duration_ms=1000.0, mode="numpy", seed=1, threads=1, directory=None, p=None):
-    """examples/coba.toml: Brette et al. (2007) benchmark 1 (Vogels & Abbott 2005)."""
+def coba(n=4000, duration_ms=1000.0, mode="numpy", seed=1, threads=1, directory=None, p=None,
+         method="exponential_euler"):
+    """examples/coba.toml: Brette et al. (2007) benchmark 1 (Vogels & Abbott 2005).
+    method: hebb integrates lif_cond_exp by exponential Euler; "euler" is Brian2's cheapest."""
     b2 = _setup(mode, seed, threads, directory)
     ms, mV, nS, pF = b2.ms, b2.mV, b2.nS, b2.pF
     eqs = """
@@ -69,7 +71,7 @@ def coba(n=4000, duration_ms=1000.0, mode="numpy", seed=1, threads=1, directory=
     """
     ns = dict(C=200 * pF, gl=10 * nS, El=-60 * mV, Ee=0 * mV, Ei=-80 * mV, taue=5 * ms, taui=10 * ms)
     P = b2.NeuronGroup(n, eqs, threshold="v >= -50*mV", reset="v = -60*mV", refractory=5 * ms,
-                       method="exponential_euler", namespace=ns)
+                       method=method, namespace=ns)
     ne = int(0.8 * n)
     Pe, Pi = P[:ne], P[ne:]
     Ce = b2.Synapses(Pe, P, on_pre="ge += 6*nS", delay=0.1 * ms)
