@@ -3,8 +3,12 @@
 // variables, and one step over a range of neurons whose state arrays the engine owns
 // (structure of arrays). The engine dispatches once per population per step; the
 // model's loop runs without virtual calls, allocation or locks.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 #include <string>
 #include <vector>
 
@@ -81,10 +85,33 @@ P params_from(const char* owner, const field<P> (&fields)[N], const param_map& g
 }
 
 // Calls on_spike(k), in increasing k, for every k in [begin, end) with v[k] >= thr.
-// Spikes are rare: a block of 16 whose maximum is below thr is skipped (a vector max).
+// Spikes are rare: with AVX-512 or AVX2 one vector compare gives a bit mask per
+// block of lanes and only its set bits are visited; otherwise a block of 16 whose
+// maximum is below thr is skipped.
 template <class T, class F>
 inline void for_each_crossing(const T* __restrict v, T thr, std::size_t begin, std::size_t end, F&& on_spike) {
   std::size_t k = begin;
+#if defined(__AVX512F__)
+  constexpr std::size_t W = 64 / sizeof(T);
+  for (; k + W <= end; k += W) {
+    std::uint32_t m;
+    if constexpr (sizeof(T) == 4)
+      m = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + k), _mm512_set1_ps(thr), _CMP_GE_OQ);
+    else
+      m = _mm512_cmp_pd_mask(_mm512_loadu_pd(v + k), _mm512_set1_pd(thr), _CMP_GE_OQ);
+    for (; m; m &= m - 1) on_spike(k + static_cast<std::size_t>(std::countr_zero(m)));
+  }
+#elif defined(__AVX2__)
+  constexpr std::size_t W = 32 / sizeof(T);
+  for (; k + W <= end; k += W) {
+    std::uint32_t m;
+    if constexpr (sizeof(T) == 4)
+      m = static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + k), _mm256_set1_ps(thr), _CMP_GE_OQ)));
+    else
+      m = static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(v + k), _mm256_set1_pd(thr), _CMP_GE_OQ)));
+    for (; m; m &= m - 1) on_spike(k + static_cast<std::size_t>(std::countr_zero(m)));
+  }
+#else
   for (; k + 16 <= end; k += 16) {
     T top = v[k];
 #pragma omp simd reduction(max : top)
@@ -93,6 +120,7 @@ inline void for_each_crossing(const T* __restrict v, T thr, std::size_t begin, s
       for (std::size_t j = 0; j < 16; ++j)
         if (v[k + j] >= thr) on_spike(k + j);
   }
+#endif
   for (; k < end; ++k)
     if (v[k] >= thr) on_spike(k);
 }
