@@ -2,6 +2,7 @@
 #include <hebb/plasticity/register.hpp>
 #include <hebb/plasticity/stdp_dopamine.hpp>
 #include <hebb/plasticity/stdp_nalsm.hpp>
+#include <hebb/plasticity/stdp_overwrite.hpp>
 #include <hebb/plasticity/stdp_pair.hpp>
 #include <hebb/plasticity/stdp_triplet.hpp>
 #include <hebb/plasticity/synaptic_scaling.hpp>
@@ -24,6 +25,7 @@ void register_rules() {
   add<synaptic_scaling>();
   add<stdp_nalsm>();
   add<error_modulated>();
+  add<stdp_overwrite>();
 }
 
 }  // namespace hebb::plasticity

@@ -1,0 +1,109 @@
+#include <hebb/plasticity/stdp_overwrite.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include <hebb/sim/model.hpp>
+#include <hebb/sim/projection.hpp>
+
+namespace hebb::plasticity {
+
+namespace {
+using P = stdp_overwrite::params;
+constexpr sim::field<P> fields[] = {
+    {"tau_plus", &P::tau_plus, "ms", "pre trace time constant"},
+    {"tau_minus", &P::tau_minus, "ms", "post trace time constant"},
+    {"a_plus", &P::a_plus, "w", "potentiation amplitude"},
+    {"a_minus", &P::a_minus, "w", "pair depression amplitude"},
+    {"a_pre_hetero", &P::a_pre_hetero, "w", "depression of silent targets on a repeated pre spike"},
+    {"a_post_hetero", &P::a_post_hetero, "w", "depression of silent sources on a repeated post spike"},
+    {"w_min", &P::w_min, "w", "lower weight bound"},
+    {"w_max", &P::w_max, "w", "upper weight bound"},
+};
+}  // namespace
+
+sim::rule_info stdp_overwrite::info() {
+  return {"stdp_overwrite",
+          "pair STDP plus burst-gated heterosynaptic depression: a learning burst overwrites, a single recall "
+          "spike leaves weights unchanged",
+          sim::specs_of(fields), {}};
+}
+
+stdp_overwrite::stdp_overwrite(const std::string& projection, const sim::rule_args& args) : name_(projection) {
+  const std::string owner = "stdp_overwrite on projection '" + projection + "'";
+  p_ = sim::params_from(owner.c_str(), fields, args.params);
+  if (!args.refs.empty())
+    throw Error("{}: takes no references (got '{}')", owner, args.refs.begin()->first);
+  sim::require_positive(owner.c_str(), "tau_plus", p_.tau_plus, "ms");
+  sim::require_positive(owner.c_str(), "tau_minus", p_.tau_minus, "ms");
+  sim::require_nonnegative(owner.c_str(), "a_plus", p_.a_plus, "");
+  sim::require_nonnegative(owner.c_str(), "a_minus", p_.a_minus, "");
+  sim::require_nonnegative(owner.c_str(), "a_pre_hetero", p_.a_pre_hetero, "");
+  sim::require_nonnegative(owner.c_str(), "a_post_hetero", p_.a_post_hetero, "");
+  if (!(p_.w_min <= p_.w_max))
+    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+}
+
+void stdp_overwrite::attach(sim::projection& p, double dt) {
+  proj_ = &p;
+  if (p.post().info().conductance_ports && p_.w_min < 0)
+    throw Error("stdp_overwrite on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
+                name_, p_.w_min, p.post().info().name);
+  decay_pre_ = std::exp(-dt / p_.tau_plus);
+  decay_post_ = std::exp(-dt / p_.tau_minus);
+  x_pre_.assign(p.pre().size(), 0.0);
+  x_post_.assign(p.post().size(), 0.0);
+  pre_now_.assign(p.pre().size(), 0);
+  post_now_.assign(p.post().size(), 0);
+  const auto syn = p.incoming_synapses();
+  in_src_.resize(syn.size());
+  for (std::size_t j = 0; j < syn.size(); ++j) in_src_[j] = p.source_of(syn[j]);
+  auto w = p.weights();
+  for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
+}
+
+void stdp_overwrite::on_step(const sim::rule_context&, std::span<const std::uint32_t> pre,
+                             std::span<const std::uint32_t> post) {
+  for (auto& x : x_pre_) x *= decay_pre_;
+  for (auto& x : x_post_) x *= decay_post_;
+  // post spikes of the previous step enter the trace now, after that step's on_pre,
+  // so on_post and on_pre of a step see x_post^- (the trace before this step's spike)
+  for (auto t : pending_post_) x_post_[t] += decay_post_;
+  pending_post_.assign(post.begin(), post.end());
+  for (auto s : last_pre_) pre_now_[s] = 0;
+  for (auto t : last_post_) post_now_[t] = 0;
+  last_pre_.assign(pre.begin(), pre.end());
+  last_post_.assign(post.begin(), post.end());
+  for (auto s : pre) {
+    x_pre_[s] += 1.0;
+    pre_now_[s] = 1;
+  }
+  for (auto t : post) post_now_[t] = 1;
+}
+
+void stdp_overwrite::on_post(const sim::rule_context&, std::uint32_t target) {
+  const auto ptr = proj_->incoming_ptr();
+  const auto syn = proj_->incoming_synapses();
+  auto w = proj_->weights();
+  const double hetero = p_.a_post_hetero * x_post_[target];
+  for (auto j = ptr[target]; j < ptr[target + 1]; ++j) {
+    const auto s = in_src_[j];
+    double dw = p_.a_plus * x_pre_[s];
+    if (!pre_now_[s]) dw -= hetero;
+    w[syn[j]] = static_cast<float>(std::clamp(w[syn[j]] + dw, p_.w_min, p_.w_max));
+  }
+}
+
+void stdp_overwrite::on_pre(const sim::rule_context&, std::uint32_t source, std::size_t begin, std::size_t end) {
+  auto w = proj_->weights();
+  const auto tg = proj_->targets();
+  // x_pre^-: the trace before this step's spike (bumped by 1 in on_step)
+  const double hetero = p_.a_pre_hetero * (x_pre_[source] - 1.0);
+  for (std::size_t k = begin; k < end; ++k) {
+    double dw = -p_.a_minus * x_post_[tg[k]];
+    if (!post_now_[tg[k]]) dw -= hetero;
+    w[k] = static_cast<float>(std::clamp(w[k] + dw, p_.w_min, p_.w_max));
+  }
+}
+
+}  // namespace hebb::plasticity
