@@ -6,7 +6,7 @@ cue (cue at +5 steps, content at +6)."""
 import pathlib
 
 import numpy as np
-from conftest import load_system
+from reproduce_loader import load_system
 
 m = load_system("hippocampal_cam")
 

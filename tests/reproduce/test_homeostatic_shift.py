@@ -11,7 +11,7 @@ an expected failure (README has the table)."""
 
 import numpy as np
 import pytest
-from conftest import load_system
+from reproduce_loader import load_system
 
 
 @pytest.fixture(scope="module")
