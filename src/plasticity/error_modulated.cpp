@@ -44,9 +44,7 @@ void error_modulated::attach(sim::projection& p, double dt) {
   dt_ = dt;
   decay_ = std::exp(-dt / p_.tau_pre);
   x_pre_.assign(p.pre().size(), 0.0);
-  const auto syn = p.incoming_synapses();
-  in_src_.resize(syn.size());
-  for (std::size_t j = 0; j < syn.size(); ++j) in_src_[j] = p.source_of(syn[j]);
+  in_src_ = p.incoming_sources();
 }
 
 void error_modulated::prepare(sim::network& net) {

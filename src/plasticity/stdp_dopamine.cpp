@@ -68,9 +68,7 @@ void stdp_dopamine::attach(sim::projection& p, double dt) {
   c_.assign(p.size(), 0.0);
   g_ = 1;
   d_ = 0;
-  const auto syn = p.incoming_synapses();
-  in_src_.resize(syn.size());
-  for (std::size_t j = 0; j < syn.size(); ++j) in_src_[j] = p.source_of(syn[j]);
+  in_src_ = p.incoming_sources();
   auto w = p.weights();
   for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }

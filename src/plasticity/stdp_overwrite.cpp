@@ -55,9 +55,7 @@ void stdp_overwrite::attach(sim::projection& p, double dt) {
   x_post_.assign(p.post().size(), 0.0);
   pre_now_.assign(p.pre().size(), 0);
   post_now_.assign(p.post().size(), 0);
-  const auto syn = p.incoming_synapses();
-  in_src_.resize(syn.size());
-  for (std::size_t j = 0; j < syn.size(); ++j) in_src_[j] = p.source_of(syn[j]);
+  in_src_ = p.incoming_sources();
   auto w = p.weights();
   for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }

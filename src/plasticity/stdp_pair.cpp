@@ -49,9 +49,7 @@ void stdp_pair::attach(sim::projection& p, double dt) {
   decay_post_ = std::exp(-dt / p_.tau_minus);
   x_pre_.assign(p.pre().size(), 0.0);
   x_post_.assign(p.post().size(), 0.0);
-  const auto syn = p.incoming_synapses();
-  in_src_.resize(syn.size());
-  for (std::size_t j = 0; j < syn.size(); ++j) in_src_[j] = p.source_of(syn[j]);
+  in_src_ = p.incoming_sources();
   auto w = p.weights();
   for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }

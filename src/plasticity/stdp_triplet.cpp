@@ -115,9 +115,7 @@ void stdp_triplet::attach(sim::projection& p, double dt) {
   r2_.assign(p.pre().size(), 0.0);
   o1_.assign(p.post().size(), 0.0);
   o2_.assign(p.post().size(), 0.0);
-  const auto syn = p.incoming_synapses();
-  in_src_.resize(syn.size());
-  for (std::size_t j = 0; j < syn.size(); ++j) in_src_[j] = p.source_of(syn[j]);
+  in_src_ = p.incoming_sources();
   auto w = p.weights();
   for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }

@@ -244,7 +244,7 @@ std::vector<std::uint32_t> projection::delays() const {
 std::size_t projection::bytes() const {
   return row_ptr_.size() * sizeof(std::uint64_t) + targets_.size() * sizeof(std::uint32_t) +
          weights_.size() * sizeof(float) + delays_.size() * sizeof(std::uint16_t) +
-         (in_ptr_.size() + in_syn_.size()) * sizeof(std::uint64_t);
+         (in_ptr_.size() + in_syn_.size()) * sizeof(std::uint64_t) + in_src_.size() * sizeof(std::uint32_t);
 }
 
 std::span<const std::uint64_t> projection::incoming_ptr() {
@@ -255,7 +255,13 @@ std::span<const std::uint64_t> projection::incoming_ptr() {
     for (std::size_t t = 0; t < nq; ++t) in_ptr_[t + 1] += in_ptr_[t];
     in_syn_.resize(targets_.size());
     std::vector<std::uint64_t> fill(in_ptr_.begin(), in_ptr_.end() - 1);
-    for (std::uint64_t k = 0; k < targets_.size(); ++k) in_syn_[fill[targets_[k]]++] = k;  // sources ascend with k
+    in_src_.resize(targets_.size());
+    for (std::size_t s = 0; s + 1 < row_ptr_.size(); ++s)
+      for (auto k = row_ptr_[s]; k < row_ptr_[s + 1]; ++k) {  // sources ascend with k
+        const auto j = fill[targets_[k]]++;
+        in_syn_[j] = k;
+        in_src_[j] = static_cast<std::uint32_t>(s);
+      }
   }
   return in_ptr_;
 }
@@ -263,6 +269,11 @@ std::span<const std::uint64_t> projection::incoming_ptr() {
 std::span<const std::uint64_t> projection::incoming_synapses() {
   incoming_ptr();
   return in_syn_;
+}
+
+std::span<const std::uint32_t> projection::incoming_sources() {
+  incoming_ptr();
+  return in_src_;
 }
 
 std::uint32_t projection::source_of(std::uint64_t k) const {

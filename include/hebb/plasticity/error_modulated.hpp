@@ -41,7 +41,7 @@ private:
   const std::vector<double>* e_ = nullptr;
   double decay_ = 1, dt_ = 0;
   std::vector<double> x_pre_;
-  std::vector<std::uint32_t> in_src_;
+  std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
 }  // namespace hebb::plasticity

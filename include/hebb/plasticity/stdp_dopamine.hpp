@@ -72,7 +72,7 @@ private:
   std::vector<double> c_;  // c / g per synapse, CSR order
   std::vector<double> x_pre_, x_post_;
   std::vector<std::uint32_t> pending_post_;
-  std::vector<std::uint32_t> in_src_;
+  std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
 }  // namespace hebb::plasticity

@@ -67,7 +67,7 @@ private:
   const double* a_ = nullptr;
   double decay_ = 1, depress_ = 0;  // depress_: A of this step
   std::vector<double> x_pre_, x_post_;
-  std::vector<std::uint32_t> in_src_;
+  std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
 }  // namespace hebb::plasticity

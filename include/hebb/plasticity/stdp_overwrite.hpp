@@ -58,7 +58,7 @@ private:
   std::vector<std::uint8_t> pre_now_, post_now_;  // spiked in the present step
   std::vector<std::uint32_t> last_pre_, last_post_;  // whose flags to clear next step
   std::vector<std::uint32_t> pending_post_;  // post spikes of the last step: traces bumped next step
-  std::vector<std::uint32_t> in_src_;        // source of each incoming synapse, in incoming order
+  std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
 }  // namespace hebb::plasticity

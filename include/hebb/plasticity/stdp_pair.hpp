@@ -46,7 +46,7 @@ private:
   double decay_pre_ = 1, decay_post_ = 1;
   std::vector<double> x_pre_, x_post_;
   std::vector<std::uint32_t> pending_post_;  // post spikes of the last step: traces bumped next step
-  std::vector<std::uint32_t> in_src_;        // source of each incoming synapse, in incoming order
+  std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
 }  // namespace hebb::plasticity

@@ -70,7 +70,7 @@ private:
   double d_r1_ = 1, d_r2_ = 1, d_o1_ = 1, d_o2_ = 1;
   std::vector<double> r1_, r2_, o1_, o2_;
   std::vector<std::uint32_t> pending_pre_, pending_post_;
-  std::vector<std::uint32_t> in_src_;
+  std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
 }  // namespace hebb::plasticity

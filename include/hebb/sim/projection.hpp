@@ -90,6 +90,8 @@ public:
   // incoming_synapses()[incoming_ptr()[t] .. incoming_ptr()[t+1]), sources ascending.
   std::span<const std::uint64_t> incoming_ptr();
   std::span<const std::uint64_t> incoming_synapses();
+  // The source of each incoming synapse, in the same order as incoming_synapses().
+  std::span<const std::uint32_t> incoming_sources();
   // Source of synapse k (binary search in row_ptr).
   std::uint32_t source_of(std::uint64_t k) const;
 
@@ -113,6 +115,7 @@ private:
   std::uint16_t const_delay_ = 1;
   std::uint32_t max_delay_ = 1;
   std::vector<std::uint64_t> in_ptr_, in_syn_;
+  std::vector<std::uint32_t> in_src_;
   std::unique_ptr<synapse_rule> rule_;
 };
 
