@@ -1,17 +1,18 @@
 """Quick version of models/hd_snn (SYSTEMS.md 6a): 24-class drifting-texture motion
-(8 directions x 3 speeds, DVS-like events) with per-class delay kernels; accuracy >= 80%
-and pruning to 1/31 of the weights costs <= 5 pp.
+(8 directions x 3 speeds, DVS-like events) with per-class delay kernels.
 
-Known failure (see models/hd_snn/README.md): the current model reaches ~69% (direction is
-the weak factor) and pruning to 1/31 is unstable, so the test is marked xfail until the
-model is fixed; the thresholds are the SYSTEMS.md ones, unchanged."""
-import pytest
+Oracle: the SYSTEMS.md 6a thresholds, unchanged: test accuracy >= 80 % (chance 1/24)
+and pruning to 1/31 of the kernel weights (global magnitude pruning, no retraining)
+costs <= 5 pp. Quick run (seed 0): 83.9 % and -1.0 pp, about 15 s."""
 
 
-@pytest.mark.xfail(reason="hd_snn does not yet reach SYSTEMS.md 6a checks (accuracy ~69%, pruning cost > 5 pp)",
-                   strict=False)
 def test_hd_snn_quick(tmp_path, load):
     r = load("hd_snn").run(quick=True, out=str(tmp_path))
     assert (tmp_path / "hd_snn.png").exists()
+    assert r["ok"]
     for name, value, op, thr in r["checks"]:
         assert (value >= thr if op == ">=" else value <= thr), f"{name}: {value} (required {op} {thr})"
+    row = r["rows"][0]
+    # the 1/31 net really has ~1/31 of the in-mask weights active
+    full_n, pruned_n = row["curve"][0][1], [n for f, n, a in row["curve"] if abs(f - 1 / 31) < 1e-12][0]
+    assert abs(pruned_n / full_n - 1 / 31) < 0.002
