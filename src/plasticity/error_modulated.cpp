@@ -1,4 +1,5 @@
 #include <hebb/plasticity/error_modulated.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -35,8 +36,7 @@ error_modulated::error_modulated(const std::string& projection, const sim::rule_
   if (error_.empty())
     throw Error("{}: needs an error signal: give error = \"<name>\" (a per-neuron modulator of the network)", owner);
   sim::require_positive(owner.c_str(), "tau_pre", p_.tau_pre, "ms");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
 }
 
 void error_modulated::attach(sim::projection& p, double dt) {

@@ -1,4 +1,5 @@
 #include <hebb/plasticity/stdp_dopamine.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -49,15 +50,12 @@ stdp_dopamine::stdp_dopamine(const std::string& projection, const sim::rule_args
   sim::require_nonnegative(owner.c_str(), "a_plus", p_.a_plus, "");
   sim::require_nonnegative(owner.c_str(), "a_minus", p_.a_minus, "");
   sim::require_nonnegative(owner.c_str(), "eta", p_.eta, "");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
 }
 
 void stdp_dopamine::attach(sim::projection& p, double dt) {
   proj_ = &p;
-  if (p.post().info().conductance_ports && p_.w_min < 0)
-    throw Error("stdp_dopamine on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
-                name_, p_.w_min, p.post().info().name);
+  apply_bounds(p, "stdp_dopamine", name_, p_.w_min, p_.w_max);
   dt_ = dt;
   decay_pre_ = std::exp(-dt / p_.tau_plus);
   decay_post_ = std::exp(-dt / p_.tau_minus);
@@ -69,8 +67,6 @@ void stdp_dopamine::attach(sim::projection& p, double dt) {
   g_ = 1;
   d_ = 0;
   in_src_ = p.incoming_sources();
-  auto w = p.weights();
-  for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }
 
 void stdp_dopamine::prepare(sim::network& net) {

@@ -1,4 +1,5 @@
 #include <hebb/plasticity/stdp_nalsm.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -66,23 +67,18 @@ stdp_nalsm::stdp_nalsm(const std::string& projection, const sim::rule_args& args
   sim::require_nonnegative(owner.c_str(), "eta_plus", p_.eta_plus, "");
   sim::require_nonnegative(owner.c_str(), "a_minus", p_.a_minus, "");
   sim::require_nonnegative(owner.c_str(), "bump", p_.bump, "");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
   astrocyte_params{p_.tau_a, p_.w_a, p_.bias, p_.bias}.validate(owner);
 }
 
 void stdp_nalsm::attach(sim::projection& p, double dt) {
   proj_ = &p;
-  if (p.post().info().conductance_ports && p_.w_min < 0)
-    throw Error("stdp_nalsm on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
-                name_, p_.w_min, p.post().info().name);
+  apply_bounds(p, "stdp_nalsm", name_, p_.w_min, p_.w_max);
   inhibitory_ = p.port() == sim::receptor::inh;
   decay_ = std::exp(-dt / p_.tau);
   x_pre_.assign(p.pre().size(), 0.0);
   x_post_.assign(p.post().size(), 0.0);
   in_src_ = p.incoming_sources();
-  auto w = p.weights();
-  for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }
 
 void stdp_nalsm::install(sim::network& net) {

@@ -1,4 +1,5 @@
 #include <hebb/plasticity/stdp_overwrite.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -40,15 +41,12 @@ stdp_overwrite::stdp_overwrite(const std::string& projection, const sim::rule_ar
   sim::require_nonnegative(owner.c_str(), "a_minus", p_.a_minus, "");
   sim::require_nonnegative(owner.c_str(), "a_pre_hetero", p_.a_pre_hetero, "");
   sim::require_nonnegative(owner.c_str(), "a_post_hetero", p_.a_post_hetero, "");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
 }
 
 void stdp_overwrite::attach(sim::projection& p, double dt) {
   proj_ = &p;
-  if (p.post().info().conductance_ports && p_.w_min < 0)
-    throw Error("stdp_overwrite on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
-                name_, p_.w_min, p.post().info().name);
+  apply_bounds(p, "stdp_overwrite", name_, p_.w_min, p_.w_max);
   decay_pre_ = std::exp(-dt / p_.tau_plus);
   decay_post_ = std::exp(-dt / p_.tau_minus);
   x_pre_.assign(p.pre().size(), 0.0);
@@ -56,8 +54,6 @@ void stdp_overwrite::attach(sim::projection& p, double dt) {
   pre_now_.assign(p.pre().size(), 0);
   post_now_.assign(p.post().size(), 0);
   in_src_ = p.incoming_sources();
-  auto w = p.weights();
-  for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }
 
 void stdp_overwrite::on_step(const sim::rule_context&, std::span<const std::uint32_t> pre,

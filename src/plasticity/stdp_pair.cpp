@@ -1,4 +1,5 @@
 #include <hebb/plasticity/stdp_pair.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -36,22 +37,17 @@ stdp_pair::stdp_pair(const std::string& projection, const sim::rule_args& args) 
   sim::require_positive(owner.c_str(), "tau_minus", p_.tau_minus, "ms");
   sim::require_nonnegative(owner.c_str(), "a_plus", p_.a_plus, "");
   sim::require_nonnegative(owner.c_str(), "a_minus", p_.a_minus, "");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
 }
 
 void stdp_pair::attach(sim::projection& p, double dt) {
   proj_ = &p;
-  if (p.post().info().conductance_ports && p_.w_min < 0)
-    throw Error("stdp_pair on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
-                name_, p_.w_min, p.post().info().name);
+  apply_bounds(p, "stdp_pair", name_, p_.w_min, p_.w_max);
   decay_pre_ = std::exp(-dt / p_.tau_plus);
   decay_post_ = std::exp(-dt / p_.tau_minus);
   x_pre_.assign(p.pre().size(), 0.0);
   x_post_.assign(p.post().size(), 0.0);
   in_src_ = p.incoming_sources();
-  auto w = p.weights();
-  for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }
 
 void stdp_pair::on_step(const sim::rule_context&, std::span<const std::uint32_t> pre,

@@ -1,4 +1,5 @@
 #include <hebb/plasticity/stdp_triplet.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -98,15 +99,12 @@ stdp_triplet::stdp_triplet(const std::string& projection, const sim::rule_args& 
   sim::require_nonnegative(owner.c_str(), "a3_plus", p_.a3_plus, "");
   sim::require_nonnegative(owner.c_str(), "a2_minus", p_.a2_minus, "");
   sim::require_nonnegative(owner.c_str(), "a3_minus", p_.a3_minus, "");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
 }
 
 void stdp_triplet::attach(sim::projection& p, double dt) {
   proj_ = &p;
-  if (p.post().info().conductance_ports && p_.w_min < 0)
-    throw Error("stdp_triplet on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
-                name_, p_.w_min, p.post().info().name);
+  apply_bounds(p, "stdp_triplet", name_, p_.w_min, p_.w_max);
   d_r1_ = std::exp(-dt / p_.tau_plus);
   d_r2_ = std::exp(-dt / p_.tau_x);
   d_o1_ = std::exp(-dt / p_.tau_minus);
@@ -116,8 +114,6 @@ void stdp_triplet::attach(sim::projection& p, double dt) {
   o1_.assign(p.post().size(), 0.0);
   o2_.assign(p.post().size(), 0.0);
   in_src_ = p.incoming_sources();
-  auto w = p.weights();
-  for (auto& x : w) x = static_cast<float>(std::clamp<double>(x, p_.w_min, p_.w_max));
 }
 
 void stdp_triplet::on_step(const sim::rule_context&, std::span<const std::uint32_t> pre,

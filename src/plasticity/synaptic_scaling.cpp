@@ -1,4 +1,5 @@
 #include <hebb/plasticity/synaptic_scaling.hpp>
+#include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -34,15 +35,12 @@ synaptic_scaling::synaptic_scaling(const std::string& projection, const sim::rul
   sim::require_positive(owner.c_str(), "tau_rate", p_.tau_rate, "ms");
   sim::require_nonnegative(owner.c_str(), "eta", p_.eta, "1/(Hz s)");
   sim::require_positive(owner.c_str(), "interval", p_.interval, "ms");
-  if (!(p_.w_min <= p_.w_max))
-    throw Error("{}: bounds w_min = {} > w_max = {}: need w_min <= w_max", owner, p_.w_min, p_.w_max);
+  check_bounds(owner, p_.w_min, p_.w_max);
 }
 
 void synaptic_scaling::attach(sim::projection& p, double dt) {
   proj_ = &p;
-  if (p.post().info().conductance_ports && p_.w_min < 0)
-    throw Error("synaptic_scaling on projection '{}': w_min = {} nS, but weights onto {} are conductances and must stay >= 0",
-                name_, p_.w_min, p.post().info().name);
+  apply_bounds(p, "synaptic_scaling", name_, p_.w_min, p_.w_max, false);
   const double steps = std::round(p_.interval / dt);
   if (steps < 1 || std::fabs(steps * dt - p_.interval) > 1e-9 * p_.interval)
     throw Error("synaptic_scaling on projection '{}': interval = {} ms must be a positive multiple of dt = {} ms",
