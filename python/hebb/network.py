@@ -266,9 +266,18 @@ class Network:
         return {(kind, pop): kinds[kind](self, i, pop) for kind, pop, i in self._c.monitors()}
 
     # -- running ----------------------------------------------------------
-    def run(self, duration=None, progress=False):
+    def run(self, duration=None, progress=False, hooks=None):
         """Advance by `duration` ms (default: the model file's duration).
-        progress=True prints simulated time, wall time and speed to stderr."""
+        progress=True prints simulated time, wall time and speed to stderr.
+
+        hooks: Python callables run during the simulation, as `(every, fn)` or a list
+        of them: fn(net) is called each `every` ms (a multiple of dt) counted from the
+        start of this run, after the step that ends there, with net.time equal to that
+        time. It may read state, spikes and weights and set modulators, inputs or
+        weights; the run then goes on exactly as if it had been made of separate
+        net.run(every) calls with fn between them (tested: the same spikes). A hook
+        that returns False stops the run there (run returns False). Without hooks the
+        run is one call into the engine."""
         if duration is None:
             duration = self._c.duration
         t0 = _time.perf_counter()
@@ -277,10 +286,38 @@ class Network:
             def cb(t, t_end, spikes):
                 wall = _time.perf_counter() - t0
                 print(f"\r  {t:.1f} / {t_end:.1f} ms | {wall:.1f} s wall | {spikes} spikes", end="", file=sys.stderr)
-        done = self._c.run(float(duration), cb)
+        if hooks:
+            done = self._run_hooks(float(duration), hooks, cb)
+        else:
+            done = self._c.run(float(duration), cb)
         if progress:
             print(file=sys.stderr)
         return done
+
+    def _run_hooks(self, duration, hooks, cb):
+        if isinstance(hooks, tuple) and len(hooks) == 2 and callable(hooks[1]):
+            hooks = [hooks]
+        dt = self._c.dt
+        plan = []
+        for h in hooks:
+            if not (isinstance(h, tuple) and len(h) == 2 and callable(h[1])):
+                raise ValueError(f"run: hooks: {h!r} is not (every [ms], callable)")
+            every, fn = float(h[0]), h[1]
+            k = int(round(every / dt))
+            if k < 1 or abs(k * dt - every) > 1e-9 * max(1.0, every):
+                raise ValueError(f"run: hook interval every = {every} ms: must be a positive multiple of dt = {dt} ms")
+            plan.append((k, fn))
+        n = int(round(duration / dt))
+        pos = 0
+        while pos < n:
+            nxt = min(min((pos // k + 1) * k for k, _ in plan), n)
+            if not self._c.run((nxt - pos) * dt, cb):
+                return False
+            pos = nxt
+            for k, fn in plan:
+                if pos % k == 0 and fn(self) is False:
+                    return False
+        return True
 
     def save(self, path, weights=()):
         """Write a results file (HDF5, same layout as `hebb run`); `weights`: projection names to save."""

@@ -150,3 +150,60 @@ def test_poisson_source_rates_set_between_runs_keep_their_rate():
         net.run(10.0)
     n = len(rec.times)  # 200 neurons x 10 Hz x 0.2 s = 400 expected
     assert abs(n - 400) < 5 * np.sqrt(400), n
+
+
+def _hook_net():
+    """A plastic network whose learning depends on a modulator that hooks set."""
+    net = hebb.Network(dt=0.1, seed=4)
+    net.population("in", "poisson", 200, rate=20.0)
+    out = net.population("out", "lif_cond_exp", 50)
+    net.modulator("da", 0.0)
+    syn = net.connect("in", out, rule="fixed_probability", p=0.2, weight=2.0, delay=1.0,
+                      plasticity={"rule": "stdp_dopamine", "modulator": "da", "w_max": 4.0, "tau_d": 0.0})
+    net.connect(out, out, rule="fixed_probability", p=0.1, weight=0.5, delay=1.5)
+    return net, net.record_spikes(out), syn
+
+
+def _reward(net):
+    """A reward proportional to the output spikes of the last 5 ms (reads state, sets a modulator)."""
+    n = np.sum(net.records()[("spikes", "out")].times > net.time - 5.0)
+    net.modulator("da", 0.01 * n)
+
+
+def test_step_hooks_equal_the_chunked_run():
+    """Oracle: the same network run in 5 ms chunks with the hook called between
+    them by hand. Hooks must give identical spikes and weights, be called at the
+    right times, and change the run (the modulator drives learning)."""
+    a, sa, wa = _hook_net()
+    calls = []
+    done = a.run(200.0, hooks=(5.0, lambda net: (calls.append(net.time), _reward(net))))
+    assert done
+    assert calls == pytest.approx(np.arange(5.0, 200.01, 5.0))
+
+    b, sb, wb = _hook_net()
+    for _ in range(40):
+        b.run(5.0)
+        _reward(b)
+    assert np.array_equal(sa.times, sb.times) and np.array_equal(sa.senders, sb.senders)
+    assert np.array_equal(wa.weights, wb.weights)
+
+    c, sc, wc = _hook_net()   # no hooks: no reward, so weights stay where they started
+    c.run(200.0)
+    assert np.all(wc.weights == 2.0)
+    assert np.any(wa.weights != 2.0)
+
+
+def test_step_hooks_intervals_stop_and_errors():
+    net, _, _ = _hook_net()
+    seen = {"fast": [], "slow": []}
+    net.run(10.0, hooks=[(1.0, lambda n: seen["fast"].append(round(n.time, 6))),
+                         (2.5, lambda n: seen["slow"].append(round(n.time, 6)))])
+    assert seen["fast"] == [float(t) for t in range(1, 11)]
+    assert seen["slow"] == [2.5, 5.0, 7.5, 10.0]
+    # hook times count from the start of each run; False stops the run there
+    assert net.run(10.0, hooks=(0.5, lambda n: n.time < 13.0)) is False
+    assert net.time == pytest.approx(13.0)
+    with pytest.raises(ValueError, match="every = 0.25 ms"):
+        net.run(1.0, hooks=(0.25, lambda n: None))
+    with pytest.raises(ValueError, match="not \\(every"):
+        net.run(1.0, hooks=[lambda n: None])
