@@ -10,6 +10,8 @@ Layers (time-major tensors ``[T, B, features]``):
   Readout          leaky-integrator (membrane or current) readout
   DelayLinear      DCLS learnable per-synapse delays (Gaussian-interpolated kernel)
   ELM              Expressive Leaky Memory neuron (plain and branch)
+  LangevinLatent   underdamped Langevin latent dynamics on a ring of coupled
+                   oscillators (LangevinFlow), BAOAB time loop fused in C++
 Helpers:
   HLOP             Hebbian lateral subspace and gradient projection around linear layers
   HomeostaticLR    homeostatic learning-rate regulator wrapping an optimizer
@@ -21,7 +23,10 @@ Intrinsic parameterisation (keeps every value in its valid range during training
   decay = exp(-dt / tau)
   threshold = THETA_MIN + softplus(raw)   (THETA_MIN = 0.001)
   v_reset, b_adapt: free
-Equations: include/hebb/learn/lif.hpp, dcls.hpp, elm.hpp, hlop.hpp, homeostatic.hpp.
+  Langevin: gamma = GAMMA_MIN + softplus(raw) (GAMMA_MIN = 1e-3), k, coupling,
+  sigma = softplus(raw) (>= 0)
+Equations: include/hebb/learn/lif.hpp, dcls.hpp, elm.hpp, hlop.hpp, homeostatic.hpp,
+langevin.hpp.
 """
 import gzip
 import math
@@ -38,6 +43,7 @@ from . import _learn
 
 __all__ = [
     "LIF", "ALIF", "Readout", "DelayLinear", "ELM", "HLOP", "HomeostaticLR",
+    "LangevinLatent", "langevin_sequence", "langevin_noise",
     "Trainer", "TrainingDiverged", "surrogate_names", "reset_names",
     "load_digits", "load_fashion_mnist", "poisson_rate_classes", "polychronous_patterns",
     "adding_task", "delayed_recall", "permuted_tasks", "label_permutation_stream", "plot_curves",
@@ -51,6 +57,9 @@ surrogate_names = _learn.surrogate_names
 reset_names = _learn.reset_names
 lif_sequence = _learn.lif_sequence
 dcls_sigma = _learn.dcls_sigma
+langevin_sequence = _learn.langevin_sequence
+langevin_noise = _learn.langevin_noise
+GAMMA_MIN = 1e-3  # lower bound of a learnable Langevin friction [1/time]
 
 
 def _inv_softplus(y):
@@ -435,6 +444,100 @@ class HomeostaticLR:
     @property
     def viable_fraction(self):
         return self.reg.viable_fraction
+
+
+class LangevinLatent(nn.Module):
+    """Underdamped Langevin latent dynamics (LangevinFlow, Song et al. 2025; langevin.hpp):
+
+        dz = v dt,   dv = (-dU/dz - gamma v + f_t) dt + sigma dW,
+        U(z) = sum_i k_i z_i^2 / 2 + sum_i c_i (z_i - z_{i+1})^2 / 2   (ring, i mod D)
+
+    integrated by BAOAB (exact Ornstein-Uhlenbeck step for friction and noise), one step
+    of ``dt`` per input frame, time loop and backward fused in C++.
+
+    ``forward(forcing, z0=None, v0=None, noise=None, seed=None)``: forcing [T, B, D];
+    z0, v0 [B, D] (zeros if None); noise [T, B, D] standard normal, or None: in training
+    mode drawn from hebb's counter-based RNG keyed by (seed, step, batch, dimension)
+    (``seed`` if given, else ``self.seed`` and a call counter), in eval mode zero (the
+    deterministic flow). Returns z [T, B, D]; ``self.last`` keeps (z, v).
+
+    gamma, k, coupling, sigma (numbers or [D] tensors) are learnable when named in
+    ``learn`` (default all), kept in range by gamma = GAMMA_MIN + softplus(raw),
+    k = softplus(raw), coupling = softplus(raw), sigma = softplus(raw); a learnable one
+    must start > 0 (> GAMMA_MIN for gamma); a fixed one may be 0 (not gamma).
+    """
+
+    _NAMES = ("gamma", "k", "coupling", "sigma")
+
+    def __init__(self, dim, *, dt=0.1, gamma=0.5, k=1.0, coupling=0.1, sigma=0.1,
+                 learn=_NAMES, seed=0, dtype=torch.float32):
+        super().__init__()
+        if int(dim) < 1:
+            raise ValueError(f"dim = {dim}: must be >= 1 latent dimension")
+        if not dt > 0:
+            raise ValueError(f"dt = {dt}: must be > 0")
+        learn = set(self._NAMES if learn is True else () if not learn else learn)
+        bad = learn - set(self._NAMES)
+        if bad:
+            raise ValueError(f"unknown Langevin parameter {sorted(bad)} (valid: {', '.join(self._NAMES)})")
+        self.dim, self.dt, self.seed, self.calls = int(dim), float(dt), int(seed), 0
+        self._learned = learn
+        for name, value in zip(self._NAMES, (gamma, k, coupling, sigma)):
+            t = _per_neuron(value, self.dim, name, positive=False)
+            lo = GAMMA_MIN if name == "gamma" else 0.0
+            if name == "gamma" and not bool((t > 0).all()):
+                raise ValueError(f"gamma = {float(t.min())}: must be > 0")
+            if not bool((t >= 0).all()):
+                raise ValueError(f"{name} = {float(t.min())}: must be >= 0")
+            if name in learn:
+                if not bool((t > lo).all()):
+                    raise ValueError(f"{name} = {float(t.min())}: a learnable {name} must start > {lo}")
+                setattr(self, "raw_" + name, nn.Parameter(_inv_softplus(t - lo).to(dtype)))
+            else:
+                self.register_buffer("fixed_" + name, t.to(dtype))
+        self.last = None
+
+    def _value(self, name):
+        if name in self._learned:
+            lo = GAMMA_MIN if name == "gamma" else 0.0
+            return lo + nn.functional.softplus(getattr(self, "raw_" + name))
+        return getattr(self, "fixed_" + name)
+
+    @property
+    def gamma(self):
+        return self._value("gamma")
+
+    @property
+    def k(self):
+        return self._value("k")
+
+    @property
+    def coupling(self):
+        return self._value("coupling")
+
+    @property
+    def sigma(self):
+        return self._value("sigma")
+
+    def forward(self, forcing, z0=None, v0=None, noise=None, seed=None):
+        if forcing.dim() != 3 or forcing.shape[2] != self.dim:
+            raise ValueError(f"forcing has shape {list(forcing.shape)}; expected [T, B, {self.dim}] "
+                             "(time, batch, latent)")
+        T, B, D = forcing.shape
+        z0 = torch.zeros(B, D, dtype=forcing.dtype) if z0 is None else z0
+        v0 = torch.zeros(B, D, dtype=forcing.dtype) if v0 is None else v0
+        if noise is None:
+            if self.training:
+                if seed is None:
+                    seed = self.seed * 1_000_003 + self.calls
+                    self.calls += 1
+                noise = _learn.langevin_noise(T, B, D, int(seed), forcing.dtype == torch.float64)
+            else:
+                noise = torch.zeros_like(forcing)
+        z, v = _learn.langevin_sequence(z0, v0, forcing, noise, self.gamma, self.k, self.coupling,
+                                        self.sigma, self.dt)
+        self.last = (z, v)
+        return z
 
 
 # ----------------------------------------------------------------------------- trainer

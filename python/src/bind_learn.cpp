@@ -9,6 +9,7 @@
 #include <hebb/learn/elm.hpp>
 #include <hebb/learn/hlop.hpp>
 #include <hebb/learn/homeostatic.hpp>
+#include <hebb/learn/langevin.hpp>
 #include <hebb/learn/lif.hpp>
 #include <hebb/learn/spike_linear.hpp>
 
@@ -18,7 +19,8 @@ namespace py = pybind11;
 using namespace hebb::learn;
 
 PYBIND11_MODULE(_learn, m) {
-  m.doc() = "hebb learn: fused spiking layers, DCLS delays, ELM, HLOP, homeostatic regulator";
+  m.doc() = "hebb learn: fused spiking layers, DCLS delays, ELM, HLOP, homeostatic regulator, "
+            "Langevin latent dynamics";
   hebb::py_common::register_errors();
 
   m.def("surrogate_names", &surrogate_names);
@@ -74,6 +76,25 @@ PYBIND11_MODULE(_learn, m) {
       py::arg("weight"), py::arg("pos"), py::arg("dt"), py::arg("offset_steps") = 1,
       py::arg("min_abs_weight") = 0.0, py::arg("source") = "input", py::arg("target") = "hidden",
       py::arg("receptor") = "exc");
+
+  m.def(
+      "langevin_sequence",
+      [](const at::Tensor& z0, const at::Tensor& v0, const at::Tensor& forcing,
+         const at::Tensor& noise, const at::Tensor& gamma, const at::Tensor& k,
+         const at::Tensor& coupling, const at::Tensor& sigma, double dt) {
+        auto r = langevin_sequence(z0, v0, forcing, noise, {gamma, k, coupling, sigma}, {dt});
+        return py::make_tuple(r[0], r[1]);
+      },
+      py::arg("z0"), py::arg("v0"), py::arg("forcing"), py::arg("noise"), py::arg("gamma"),
+      py::arg("k"), py::arg("coupling"), py::arg("sigma"), py::arg("dt"),
+      "fused BAOAB Langevin latent dynamics over [T, B, D] forcing and noise; returns (z, v)");
+  m.def(
+      "langevin_noise",
+      [](std::int64_t T, std::int64_t B, std::int64_t D, std::uint64_t seed, bool dbl) {
+        return langevin_noise(T, B, D, seed, dbl ? at::kDouble : at::kFloat);
+      },
+      py::arg("T"), py::arg("B"), py::arg("D"), py::arg("seed"), py::arg("double") = false,
+      "standard normal noise [T, B, D] keyed by (seed, step, batch, dimension)");
 
   py::class_<elm_params>(m, "ElmParams")
       .def(py::init<>())
