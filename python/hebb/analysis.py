@@ -64,15 +64,19 @@ def _symbols(x) -> np.ndarray:
     return a
 
 
-def lz76(symbols, normalize: bool = False, alphabet: int | None = None):
+def lz76(symbols, normalize: bool = False, alphabet: int | None = None, method: str = "auto"):
     """LZ76 complexity C(n) of a symbol sequence (Kaspar & Schuster), linear time.
 
     With ``normalize=True`` returns c = C log(n) / (n log(alphabet)); the alphabet is
     the number of distinct symbols (at least 2) unless given. For a binary i.i.d.
     Bernoulli(p) sequence c tends to the entropy H(p) in bits.
+
+    ``method``: "auto" (default), "packed" (bit-packed q-gram buckets, no suffix array;
+    at most 256 distinct symbols, hands over to the suffix array on repetitive input)
+    or "suffix_array". All three give the same C; they differ only in speed.
     """
     s = _symbols(symbols)
-    c = _a.lz76_complexity(s)
+    c = _a.lz76_complexity(s, method)
     if not normalize:
         return c
     if alphabet is None:
@@ -463,18 +467,27 @@ def affinity_tensor(trials, window: int = 50, step: int = 25) -> np.ndarray:
 
 
 def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, restarts: int = 5,
-                   require_convergence: bool = True, seed: int = 1) -> dict:
+                   require_convergence: bool = True, seed: int = 1, init=None) -> dict:
     """Non-negative CP of a 3-way tensor by HALS: X ≈ Σ_r λ_r a_r ∘ b_r ∘ c_r.
 
     Returns a dict: weights (λ, descending), factors (A, B, C with unit-norm columns),
     relative_error, iterations, converged. Raises ValueError on negative or NaN
     entries, a rank above min(IJ, IK, JK), or no convergence in ``max_iter`` sweeps
-    (unless ``require_convergence=False``)."""
+    (unless ``require_convergence=False``).
+
+    ``init=(A, B, C)`` (non-negative, I x R, J x R, K x R) runs one fit from those
+    factors instead of ``restarts`` random starts (``seed`` unused): each sweep updates
+    A, B, C by HALS in that order, then scales the columns of A and B to unit norm and
+    moves the scale into C."""
     x = np.asarray(tensor, dtype=float)
     if x.ndim != 3:
         raise ValueError(f"nonnegative_cp: tensor must be 3-D, got shape {x.shape}")
+    if init is not None:
+        init = tuple(np.ascontiguousarray(f, dtype=float) for f in init)
+        if len(init) != 3:
+            raise ValueError(f"nonnegative_cp: init must be three factors (A, B, C), got {len(init)}")
     return _a.nonnegative_cp(np.ascontiguousarray(x), int(rank), int(max_iter), float(tol), int(restarts),
-                             bool(require_convergence), int(seed))
+                             bool(require_convergence), int(seed), init)
 
 
 def cp_reconstruct(model) -> np.ndarray:

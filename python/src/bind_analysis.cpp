@@ -1,5 +1,9 @@
 // Bindings of the analysis part: numpy in, numpy out. Only type conversion here;
 // the maths and the checks live in C++ (include/hebb/analysis/).
+#include <optional>
+#include <string>
+#include <tuple>
+
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -55,19 +59,27 @@ PYBIND11_MODULE(_analysis, m) {
   // --- Lempel-Ziv
   m.def(
       "lz76_complexity",
-      [](py::array s) -> std::size_t {
+      [](py::array s, const std::string& method) -> std::size_t {
         if (s.ndim() != 1) throw hebb::Error("lz76_complexity: symbols must be 1-D, got {} dimensions", s.ndim());
+        ha::lz76_method how = ha::lz76_method::automatic;
+        if (method == "packed")
+          how = ha::lz76_method::packed;
+        else if (method == "suffix_array")
+          how = ha::lz76_method::suffix_array;
+        else if (method != "auto")
+          throw hebb::Error("lz76_complexity: method = '{}': must be 'auto', 'packed' or 'suffix_array'", method);
         if (py::isinstance<py::array_t<std::uint8_t>>(s) || py::isinstance<py::array_t<bool>>(s)) {
           auto a = carray<std::uint8_t>::ensure(s);
           py::gil_scoped_release nogil;
-          return ha::lz76_complexity(std::span<const std::uint8_t>(a.data(), static_cast<std::size_t>(a.size())));
+          return ha::lz76_complexity(std::span<const std::uint8_t>(a.data(), static_cast<std::size_t>(a.size())), how);
         }
         if (s.dtype().kind() == 'f') throw hebb::Error("lz76_complexity: symbols must be integers, got dtype float");
         auto a = carray<std::int64_t>::ensure(s);
         py::gil_scoped_release nogil;
-        return ha::lz76_complexity(view(a));
+        return ha::lz76_complexity(view(a), how);
       },
-      py::arg("symbols"), "LZ76 complexity C(n) (number of Kaspar-Schuster phrases), linear time");
+      py::arg("symbols"), py::arg("method") = "auto",
+      "LZ76 complexity C(n) (number of Kaspar-Schuster phrases), linear time");
   m.def(
       "lz76_complexity_quadratic",
       [](const carray<std::int64_t>& s) { return ha::lz76_complexity_quadratic(view(s)); },
@@ -388,7 +400,8 @@ PYBIND11_MODULE(_analysis, m) {
   m.def(
       "nonnegative_cp",
       [](const py::array_t<double, py::array::c_style | py::array::forcecast>& x, std::size_t rank, int max_iter,
-         double tol, int restarts, bool require_convergence, std::uint64_t seed) {
+         double tol, int restarts, bool require_convergence, std::uint64_t seed,
+         const std::optional<std::tuple<ha::matrix, ha::matrix, ha::matrix>>& init) {
         if (x.ndim() != 3) throw hebb::Error("nonnegative_cp: tensor must be 3-D, got {} dimensions", x.ndim());
         ha::cp_params p;
         p.rank = rank;
@@ -402,7 +415,12 @@ PYBIND11_MODULE(_analysis, m) {
         ha::cp_model f;
         {
           py::gil_scoped_release nogil;
-          f = ha::nonnegative_cp(std::span<const double>(x.data(), I * J * K), I, J, K, p);
+          const std::span<const double> xs(x.data(), I * J * K);
+          if (init)
+            f = ha::nonnegative_cp(xs, I, J, K, p,
+                                   ha::cp_start{std::get<0>(*init), std::get<1>(*init), std::get<2>(*init)});
+          else
+            f = ha::nonnegative_cp(xs, I, J, K, p);
         }
         py::dict out;
         out["weights"] = f.weights;
@@ -413,5 +431,6 @@ PYBIND11_MODULE(_analysis, m) {
         return out;
       },
       py::arg("tensor"), py::arg("rank"), py::arg("max_iter") = 1000, py::arg("tol") = 1e-7,
-      py::arg("restarts") = 5, py::arg("require_convergence") = true, py::arg("seed") = 1);
+      py::arg("restarts") = 5, py::arg("require_convergence") = true, py::arg("seed") = 1,
+      py::arg("init") = py::none());
 }

@@ -1,50 +1,233 @@
 #include <hebb/analysis/lempel_ziv.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
 #include <hebb/analysis/suffix_array.hpp>
 #include <hebb/core/error.hpp>
 
+#include "huge_buffer.hpp"
+
 namespace hebb::analysis {
 
 namespace {
 
-// Dense ranks 0..k-1 of the symbols (order preserving), and k.
+// Order-preserving dense ranks 0..k-1 of the symbols of s.
 template <class T>
-std::pair<std::vector<std::int32_t>, std::int32_t> ranks(std::span<const T> s) {
-  std::vector<std::int32_t> r(s.size());
-  if (s.empty()) return {r, 0};
-  const auto [lo_it, hi_it] = std::minmax_element(s.begin(), s.end());
-  const long double span_width = static_cast<long double>(*hi_it) - static_cast<long double>(*lo_it);
-  if (span_width < (1 << 22)) {  // small range: a table
-    const T lo = *lo_it;
-    std::vector<std::int32_t> table(static_cast<std::size_t>(span_width) + 1, -1);
-    for (const T x : s) table[static_cast<std::size_t>(x - lo)] = 0;
-    std::int32_t k = 0;
-    for (auto& t : table)
-      if (t == 0) t = k++;
-    for (std::size_t i = 0; i < s.size(); ++i) r[i] = table[static_cast<std::size_t>(s[i] - lo)];
-    return {r, k};
+class rank_map {
+ public:
+  explicit rank_map(std::span<const T> s) {
+    if (s.empty()) return;
+    const auto [lo_it, hi_it] = std::minmax_element(s.begin(), s.end());
+    lo_ = *lo_it;
+    const long double width = static_cast<long double>(*hi_it) - static_cast<long double>(*lo_it);
+    if (width < (1 << 22)) {  // small range: a table
+      table_.assign(static_cast<std::size_t>(width) + 1, -1);
+      for (const T x : s) table_[static_cast<std::size_t>(x - lo_)] = 0;
+      for (auto& t : table_)
+        if (t == 0) t = k_++;
+      return;
+    }
+    sorted_.assign(s.begin(), s.end());
+    std::sort(sorted_.begin(), sorted_.end());
+    sorted_.erase(std::unique(sorted_.begin(), sorted_.end()), sorted_.end());
+    k_ = static_cast<std::int32_t>(sorted_.size());
   }
-  std::vector<T> u(s.begin(), s.end());
-  std::sort(u.begin(), u.end());
-  u.erase(std::unique(u.begin(), u.end()), u.end());
-  for (std::size_t i = 0; i < s.size(); ++i)
-    r[i] = static_cast<std::int32_t>(std::lower_bound(u.begin(), u.end(), s[i]) - u.begin());
-  return {r, static_cast<std::int32_t>(u.size())};
+  std::int32_t k() const { return k_; }
+  std::int32_t operator()(T x) const {
+    if (!table_.empty()) return table_[static_cast<std::size_t>(x - lo_)];
+    return static_cast<std::int32_t>(std::lower_bound(sorted_.begin(), sorted_.end(), x) - sorted_.begin());
+  }
+
+ private:
+  T lo_{};
+  std::int32_t k_ = 0;
+  std::vector<std::int32_t> table_;
+  std::vector<T> sorted_;
+};
+
+template <class T>
+std::vector<std::int32_t> ranked(std::span<const T> s, const rank_map<T>& rank) {
+  std::vector<std::int32_t> r(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) r[i] = rank(s[i]);
+  return r;
 }
 
-// The LZ76 parse of a ranked sequence; calls on_phrase(start) for each phrase.
+// ---------------------------------------------------------------------------------
+// Packed q-gram parse (alphabets of at most 256 symbols).
+//
+// The symbols are packed at `bits` bits each, so that the 64-bit word read at symbol
+// p (key(p)) holds s_p .. s_{p+w-1} (w = 64 / bits) with s_p in the high bits, and
+// the common prefix of two positions is clz(key(j) ^ key(i)) / bits, one word at a
+// time. Positions are bucketed (a stable counting sort) by their first q symbols,
+// and first[l][g] is the first position whose l-symbol prefix is g (l = 0..q).
+// At a phrase start i, with L(i) = max_{j<i} lcp(j, i) (the copy length):
+//   - if some j < i shares the q-prefix of i, L(i) >= q and every such j is in i's
+//     bucket, in position order: L(i) is the largest lcp over the bucket's entries
+//     before i (compared word by word, so long copies cost O(L/w));
+//   - otherwise L(i) < q is the largest l with first[l][prefix_l(i)] < i (a binary
+//     search: that test is monotone in l).
+// Near the end (fewer than q symbols left) only the second rule is used, with l
+// capped at n - i. Each query is exact. The cost is O(n + 2^(q bits)) plus the
+// bucket scans; those are O(n) on high-entropy input but can grow like n^2 on
+// repetitive input (an all-zero sequence has one bucket), so the scan work is
+// capped at O(n) and the parse hands over to the suffix-array parse at the current
+// phrase.
+// ---------------------------------------------------------------------------------
+class packed_parser {
+ public:
+  template <class T>
+  packed_parser(std::span<const T> s, const rank_map<T>& rank, int depth_offset = 5) : n_(s.size()) {
+    const std::int32_t k = rank.k();
+    log_bits_ = k <= 2 ? 0 : k <= 4 ? 1 : k <= 16 ? 2 : 3;
+    bits_ = 1 << log_bits_;
+    per_word_ = static_cast<std::size_t>(64 / bits_);
+    const std::size_t n_words = n_ * static_cast<std::size_t>(bits_) / 64 + 4;
+    words_.reset(n_words);
+    std::fill(words_.data(), words_.data() + n_words, 0);
+    {
+      const std::size_t per = per_word_;
+      for (std::size_t w = 0; w * per < n_; ++w) {
+        std::uint64_t v = 0;
+        const std::size_t e = std::min(n_, (w + 1) * per);
+        int sh = 64;
+        for (std::size_t p = w * per; p < e; ++p) {
+          sh -= bits_;
+          v |= static_cast<std::uint64_t>(rank(s[p])) << sh;
+        }
+        words_[w] = v;
+      }
+    }
+    // q-gram length: about log2(n) - depth_offset bits (buckets of ~2^depth_offset positions)
+    const int lg = std::bit_width(n_ | 1) - 1;
+    const int b = std::clamp(lg - depth_offset, bits_, 24);
+    q_ = static_cast<std::size_t>(b / bits_);
+    qbits_ = static_cast<int>(q_) * bits_;
+    const std::size_t nb = std::size_t{1} << qbits_;
+    bucket_.reset(nb + 1);
+    for (std::size_t c = 0; c <= nb; ++c) bucket_[c] = {0, none};
+    for (std::size_t p = 0; p < n_; ++p) ++bucket_[(key(p) >> (64 - qbits_)) + 1].start;
+    std::uint64_t sq = 0;  // sum of squared bucket sizes: the expected scan work is ~ sq / n per phrase
+    for (std::size_t c = 0; c < nb; ++c) {
+      const std::uint64_t m = bucket_[c + 1].start;
+      sq += m * m;
+      bucket_[c + 1].start += bucket_[c].start;
+    }
+    skewed_ = sq > 64 * (static_cast<std::uint64_t>(n_) + (static_cast<std::uint64_t>(n_) * n_ >> qbits_)) + 4096;
+    pos_.reset(n_);
+    {
+      std::vector<std::uint32_t> fill(nb);
+      for (std::size_t c = 0; c < nb; ++c) fill[c] = bucket_[c].start;
+      for (std::size_t p = 0; p < n_; ++p) {
+        const std::size_t c = key(p) >> (64 - qbits_);
+        if (fill[c] == bucket_[c].start) bucket_[c].first = static_cast<std::uint32_t>(p);
+        pos_[fill[c]++] = static_cast<std::uint32_t>(p);
+      }
+    }
+    // first occurrences of every l-prefix, l = q-1 .. 0 (level l has 2^(l bits) entries)
+    level_.assign(q_ + 1, 0);
+    for (std::size_t l = 0; l < q_; ++l) level_[l + 1] = level_[l] + (std::size_t{1} << (l * static_cast<std::size_t>(bits_)));
+    first_.assign(level_[q_], none);
+    const std::size_t fan = std::size_t{1} << bits_;
+    for (std::size_t l = q_; l-- > 0;) {
+      const std::size_t m = std::size_t{1} << (l * static_cast<std::size_t>(bits_));
+      for (std::size_t g = 0; g < m; ++g) {
+        std::uint32_t v = none;
+        for (std::size_t c = 0; c < fan; ++c)
+          v = std::min(v, l + 1 == q_ ? bucket_[g * fan + c].first : first_[level_[l + 1] + g * fan + c]);
+        first_[level_[l] + g] = v;
+      }
+    }
+  }
+
+  bool skewed() const { return skewed_; }
+
+  // Parse from phrase start i; returns where it stopped: past n when done, or the
+  // phrase start at which the scan budget ran out.
+  // The scan budget is budget_per_symbol * n word comparisons.
+  template <class F>
+  std::size_t run(std::size_t i, std::size_t& count, F&& on_phrase, std::uint64_t budget_per_symbol) const {
+    std::uint64_t budget = budget_per_symbol * static_cast<std::uint64_t>(n_) + 4096;
+    std::size_t m_prev = q_;
+    while (i < n_) {
+      const std::size_t rem = n_ - i;
+      const std::uint64_t ki = key(i);
+      std::size_t m = 0;
+      const std::size_t c = ki >> (64 - qbits_);
+      // the next phrase starts at i + L(i) + 1, and L(i) is usually within a few symbols
+      // of the last copy length: fetch those buckets' headers while this one is scanned
+      if (rem > m_prev + 8 + per_word_)
+        for (std::size_t d = m_prev - std::min<std::size_t>(m_prev, 3); d <= m_prev + 4; ++d)
+          __builtin_prefetch(&bucket_[key(i + d + 1) >> (64 - qbits_)]);
+      if (rem >= q_ && bucket_[c].first < i) {
+        for (std::uint32_t e = bucket_[c].start, end = bucket_[c + 1].start; e < end; ++e) {
+          const std::size_t j = pos_[e];
+          if (j >= i) break;
+          std::size_t l = 0;
+          std::uint64_t x = key(j) ^ ki;
+          for (;;) {
+            if (budget-- == 0) return i;
+            if (x) {
+              l += static_cast<std::size_t>(std::countl_zero(x)) >> log_bits_;
+              break;
+            }
+            l += per_word_;
+            if (l >= rem) break;
+            x = key(j + l) ^ key(i + l);
+          }
+          m = std::max(m, std::min(l, rem));
+          if (m == rem) break;
+        }
+      } else {
+        // L(i) in [0, hi]: below q when i's q-prefix is new, at most rem near the end
+        std::size_t lo = 0, hi = rem >= q_ ? q_ - 1 : rem;
+        while (lo < hi) {
+          const std::size_t l = (lo + hi + 1) / 2;
+          if (first_[level_[l] + (ki >> (64 - l * static_cast<std::size_t>(bits_)))] < i)
+            lo = l;
+          else
+            hi = l - 1;
+        }
+        m = lo;
+      }
+      on_phrase(i);
+      ++count;
+      i += m + 1;
+      m_prev = m;
+    }
+    return i;
+  }
+
+ private:
+  static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+  struct bucket {
+    std::uint32_t start;  // first index into pos_
+    std::uint32_t first;  // smallest position in the bucket (none when empty)
+  };
+  std::uint64_t key(std::size_t p) const {
+    const std::size_t o = p * static_cast<std::size_t>(bits_), w = o >> 6, sh = o & 63;
+    return sh ? (words_[w] << sh) | (words_[w + 1] >> (64 - sh)) : words_[w];
+  }
+  std::size_t n_;
+  int bits_ = 1, log_bits_ = 0, qbits_ = 1;
+  std::size_t per_word_ = 64, q_ = 1;
+  bool skewed_ = false;
+  detail::huge_buffer<std::uint64_t> words_;
+  detail::huge_buffer<bucket> bucket_;
+  detail::huge_buffer<std::uint32_t> pos_;
+  std::vector<std::uint32_t> first_;
+  std::vector<std::size_t> level_;
+};
+
+// The suffix-array parse from phrase start i: the longest earlier match at i is
+// reached at one of the two suffixes adjacent to i in suffix-array order among those
+// that start earlier in the text (previous / next smaller value).
 template <class F>
-std::size_t parse(const std::vector<std::int32_t>& t, std::int32_t k, F&& on_phrase) {
+std::size_t parse_sa(const std::vector<std::int32_t>& t, std::int32_t k, std::size_t i0, std::size_t& count,
+                     F&& on_phrase) {
   const std::int64_t n = static_cast<std::int64_t>(t.size());
-  if (n == 0) return 0;
-  if (n >= std::numeric_limits<std::int32_t>::max() - 1)
-    throw Error("lz76: length {} too long (at most 2^31 - 2 symbols)", n);
-  // psv[i] / nsv[i]: the nearest suffixes before / after suffix i in suffix-array
-  // order among those that start earlier in the text (-1 when none)
   std::vector<std::int32_t> psv(static_cast<std::size_t>(n)), nsv(static_cast<std::size_t>(n), -1);
   {
     const std::vector<std::int32_t> sa = suffix_array(t, k);
@@ -65,36 +248,58 @@ std::size_t parse(const std::vector<std::int32_t>& t, std::int32_t k, F&& on_phr
     while (i + l < n && t[j + l] == t[i + l]) ++l;
     return l;
   };
-  std::size_t c = 0;
-  std::int64_t i = 0;
+  std::int64_t i = static_cast<std::int64_t>(i0);
   while (i < n) {
     std::int64_t m = 0;
     if (psv[i] >= 0) m = lcp(psv[i], i);
     if (nsv[i] >= 0) m = std::max(m, lcp(nsv[i], i));
     on_phrase(static_cast<std::size_t>(i));
-    ++c;
+    ++count;
     i += m + 1;  // copy of length m plus one innovation (the last phrase may end early)
   }
-  return c;
+  return count;
+}
+
+template <class T, class F>
+std::size_t parse(std::span<const T> s, lz76_method method, F&& on_phrase) {
+  const std::size_t n = s.size();
+  if (n == 0) return 0;
+  if (n >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max() - 1))
+    throw Error("lz76: length {} too long (at most 2^31 - 2 symbols)", n);
+  const rank_map<T> rank(s);
+  std::size_t count = 0, i = 0;
+  if (method != lz76_method::suffix_array && rank.k() <= 256) {
+    // skewed buckets predict long scans per phrase, but periodic input has few phrases:
+    // try it on a small budget (at most a few word comparisons per symbol are lost)
+    const packed_parser pp(s, rank);
+    i = pp.run(0, count, on_phrase, method == lz76_method::automatic && pp.skewed() ? 1 : 16);
+  }
+  if (i < n) parse_sa(ranked(s, rank), rank.k(), i, count, on_phrase);
+  return count;
 }
 
 }  // namespace
 
-std::size_t lz76_complexity(std::span<const std::int64_t> s) {
-  const auto [t, k] = ranks(s);
-  return parse(t, k, [](std::size_t) {});
+std::size_t lz76_complexity(std::span<const std::int64_t> s, lz76_method method) {
+  return parse(s, method, [](std::size_t) {});
 }
 
-std::size_t lz76_complexity(std::span<const std::uint8_t> s) {
-  const auto [t, k] = ranks(s);
-  return parse(t, k, [](std::size_t) {});
+std::size_t lz76_complexity(std::span<const std::int64_t> s) { return lz76_complexity(s, lz76_method::automatic); }
+
+std::size_t lz76_complexity(std::span<const std::uint8_t> s, lz76_method method) {
+  return parse(s, method, [](std::size_t) {});
+}
+
+std::size_t lz76_complexity(std::span<const std::uint8_t> s) { return lz76_complexity(s, lz76_method::automatic); }
+
+std::vector<std::size_t> lz76_phrases(std::span<const std::int64_t> s, lz76_method method) {
+  std::vector<std::size_t> out;
+  parse(s, method, [&](std::size_t i) { out.push_back(i); });
+  return out;
 }
 
 std::vector<std::size_t> lz76_phrases(std::span<const std::int64_t> s) {
-  const auto [t, k] = ranks(s);
-  std::vector<std::size_t> out;
-  parse(t, k, [&](std::size_t i) { out.push_back(i); });
-  return out;
+  return lz76_phrases(s, lz76_method::automatic);
 }
 
 std::size_t lz76_complexity_quadratic(std::span<const std::int64_t> s) {
@@ -137,7 +342,7 @@ double lz76_normalized(std::size_t complexity, std::size_t n, std::size_t alphab
 }
 
 std::size_t alphabet_size(std::span<const std::int64_t> s) {
-  return static_cast<std::size_t>(ranks(s).second);
+  return static_cast<std::size_t>(rank_map<std::int64_t>(s).k());
 }
 
 }  // namespace hebb::analysis

@@ -22,47 +22,145 @@ void cp_params::validate() const {
 namespace {
 
 using cmat = Eigen::MatrixXd;  // column-major factors: HALS walks columns
+using rmat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 constexpr double eps = 1e-12;
 
-// One HALS sweep over the columns of F given M (MTTKRP) and G (Hadamard of the other Grams).
+// One HALS sweep over the columns of F given M (MTTKRP) and G (Hadamard of the other
+// Grams); later columns see the earlier ones already updated. Plain loops over the
+// contiguous columns: no temporaries (this is most of a sweep for small tensors).
 void hals(cmat& F, const cmat& M, const cmat& G) {
-  for (Eigen::Index r = 0; r < F.cols(); ++r) {
-    if (G(r, r) <= 0) continue;
-    F.col(r) = (F.col(r) + (M.col(r) - F * G.col(r)) / G(r, r)).cwiseMax(eps);
+  const Eigen::Index n = F.rows(), R = F.cols();
+  double* f = F.data();
+  for (Eigen::Index r = 0; r < R; ++r) {
+    const double grr = G(r, r);
+    if (grr <= 0) continue;
+    const double* m = M.data() + r * n;
+    double* fr = f + r * n;
+    const double inv = 1.0 / grr;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      double fg = 0;
+      for (Eigen::Index q = 0; q < R; ++q) fg += f[q * n + i] * G(q, r);
+      fr[i] = std::max(eps, fr[i] + (m[i] - fg) * inv);
+    }
   }
 }
 
-// The two MTTKRP products over a fixed partition of the I·J rows, one block per loop
-// iteration: inside the parallel loop Eigen's GEMM stays single-threaded (its own
-// OpenMP threading collapsed on the loaded 2-core development machine: 30x slower),
-// and the partial sums of XᵀKR are added in block order, so results do not depend on
-// the thread count.
-constexpr int n_blocks = 16;
-
-void times_c(const Eigen::Map<const matrix>& X, const cmat& C, cmat& T) {
-  const Eigen::Index rows = X.rows();
-#pragma omp parallel for schedule(static)
-  for (int b = 0; b < n_blocks; ++b) {
-    const Eigen::Index s = rows * b / n_blocks, e = rows * (b + 1) / n_blocks;
-    if (e > s) T.middleRows(s, e - s).noalias() = X.middleRows(s, e - s) * C;
+// The two MTTKRPs, written for R <= 8 columns (compile-time R: accumulators stay in
+// registers) and the tensor as an (I·J) x K row-major matrix, each one pass over X:
+//   T[(i,j), r] = Σ_k X_ijk C_kr                      (then M1 = Σ_j T∘B, M2 = Σ_i T∘A)
+//   M3[k, r]    = Σ_(i,j) X_ijk A_ir B_jr             (the Khatri-Rao rows made on the fly)
+// Four rows of X at a time: for T, four dot products share each load of a column of
+// C; for M3, four rank-one updates share each load and store of M3's column. Both are
+// vectorised along k (omp simd). Single-threaded: on the shared 2-core development
+// machine an OpenMP split was slower for every size measured (bench/bench_analysis.py).
+template <int R>
+void times_c_fixed(const double* X, Eigen::Index rows, Eigen::Index K, const double* ct, double* T, Eigen::Index ld) {
+  Eigen::Index row = 0;
+  for (; row + 4 <= rows; row += 4) {
+    const double *x0 = X + row * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
+    for (int r = 0; r < R; ++r) {
+      const double* c = ct + r * K;
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+      for (Eigen::Index k = 0; k < K; ++k) {
+        s0 += x0[k] * c[k];
+        s1 += x1[k] * c[k];
+        s2 += x2[k] * c[k];
+        s3 += x3[k] * c[k];
+      }
+      T[row * ld + r] = s0;
+      T[(row + 1) * ld + r] = s1;
+      T[(row + 2) * ld + r] = s2;
+      T[(row + 3) * ld + r] = s3;
+    }
+  }
+  for (; row < rows; ++row) {
+    const double* x0 = X + row * K;
+    for (int r = 0; r < R; ++r) {
+      const double* c = ct + r * K;
+      double s0 = 0;
+#pragma omp simd reduction(+ : s0)
+      for (Eigen::Index k = 0; k < K; ++k) s0 += x0[k] * c[k];
+      T[row * ld + r] = s0;
+    }
   }
 }
 
-void transpose_times(const Eigen::Map<const matrix>& X, const cmat& KR, std::vector<cmat>& part, cmat& M) {
-  const Eigen::Index rows = X.rows();
-#pragma omp parallel for schedule(static)
-  for (int b = 0; b < n_blocks; ++b) {
-    const Eigen::Index s = rows * b / n_blocks, e = rows * (b + 1) / n_blocks;
-    part[static_cast<std::size_t>(b)].setZero();
-    if (e > s) part[static_cast<std::size_t>(b)].noalias() = X.middleRows(s, e - s).transpose() * KR.middleRows(s, e - s);
+// mt: R x K row-major (= M3, K x R column-major); a: I x R, b: J x R column-major.
+template <int R>
+void mode3_fixed(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, const double* a, const double* b,
+                 double* mt) {
+  std::fill(mt, mt + R * K, 0.0);
+  const Eigen::Index rows = I * J;
+  auto w = [&](Eigen::Index row, int r) { return a[r * I + row / J] * b[r * J + row % J]; };
+  Eigen::Index row = 0;
+  for (; row + 4 <= rows; row += 4) {
+    const double *x0 = X + row * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
+    for (int r = 0; r < R; ++r) {
+      const double w0 = w(row, r), w1 = w(row + 1, r), w2 = w(row + 2, r), w3 = w(row + 3, r);
+      double* m = mt + r * K;
+#pragma omp simd
+      for (Eigen::Index k = 0; k < K; ++k) m[k] += x0[k] * w0 + x1[k] * w1 + x2[k] * w2 + x3[k] * w3;
+    }
   }
-  M.setZero();
-  for (const auto& p : part) M += p;
+  for (; row < rows; ++row) {
+    const double* x0 = X + row * K;
+    for (int r = 0; r < R; ++r) {
+      const double w0 = w(row, r);
+      double* m = mt + r * K;
+#pragma omp simd
+      for (Eigen::Index k = 0; k < K; ++k) m[k] += x0[k] * w0;
+    }
+  }
+}
+
+template <template <int> class Kernel, class... Args>
+void dispatch(int width, Args&&... args) {
+  switch (width) {
+    case 1: Kernel<1>::run(args...); break;
+    case 2: Kernel<2>::run(args...); break;
+    case 3: Kernel<3>::run(args...); break;
+    case 4: Kernel<4>::run(args...); break;
+    case 5: Kernel<5>::run(args...); break;
+    case 6: Kernel<6>::run(args...); break;
+    case 7: Kernel<7>::run(args...); break;
+    default: Kernel<8>::run(args...); break;
+  }
+}
+template <int R>
+struct times_c_k {
+  static void run(const double* X, Eigen::Index rows, Eigen::Index K, const double* ct, double* T, Eigen::Index ld) {
+    times_c_fixed<R>(X, rows, K, ct, T, ld);
+  }
+};
+template <int R>
+struct mode3_k {
+  static void run(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, const double* a, const double* b,
+                  double* mt) {
+    mode3_fixed<R>(X, I, J, K, a, b, mt);
+  }
+};
+
+// T = X C (T: (I·J) x R row-major) and M3 = Xᵀ(A ⊙ B), in blocks of at most 8 components
+// (the columns of the column-major factors are contiguous).
+void times_c(const double* X, Eigen::Index rows, Eigen::Index K, const cmat& C, rmat& T) {
+  const auto R = static_cast<int>(C.cols());
+  for (int r0 = 0; r0 < R; r0 += 8)
+    dispatch<times_c_k>(std::min(8, R - r0), X, rows, K, C.data() + r0 * K, T.data() + r0, Eigen::Index{R});
+}
+void mode3(const double* X, const cmat& A, const cmat& B, Eigen::Index K, cmat& M3) {
+  const auto R = static_cast<int>(A.cols());
+  const Eigen::Index I = A.rows(), J = B.rows();
+  for (int r0 = 0; r0 < R; r0 += 8)
+    dispatch<mode3_k>(std::min(8, R - r0), X, I, J, K, A.data() + r0 * I, B.data() + r0 * J, M3.data() + r0 * K);
 }
 
 }  // namespace
 
-cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p) {
+namespace {
+
+// Checks the tensor and the rank; returns |X|².
+double check_tensor(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p) {
   p.validate();
   if (I == 0 || J == 0 || K == 0 || x.size() != I * J * K)
     throw Error("nonnegative_cp: tensor of {} values is not {} x {} x {}", x.size(), I, J, K);
@@ -77,92 +175,150 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
     norm2 += x[i] * x[i];
   }
   if (norm2 == 0) throw Error("nonnegative_cp: the tensor is all zeros");
+  return norm2;
+}
+
+struct fit_result {
+  double err = std::numeric_limits<double>::infinity();
+  int iterations = 0;
+  bool converged = false;
+};
+
+// HALS sweeps from A, B, C (modified in place): modes 1, 2, 3, then the columns of A
+// and B are scaled to unit norm with the scale moved into C.
+fit_result hals_fit(const double* x, double norm2, cmat& A, cmat& B, cmat& C, const cp_params& p) {
+  const Eigen::Index I = A.rows(), J = B.rows(), K = C.rows(), R = A.cols();
+  fit_result out;
+  rmat T(I * J, R);
+  cmat M1(I, R), M2(J, R), M3(K, R);
+  int it = 0;
+  cmat AA(R, R), BB(R, R), CC(R, R), G(R, R);
+  for (; it < p.max_iter; ++it) {
+    times_c(x, I * J, K, C, T);  // T[(i,j), r] = Σ_k X_ijk C_kr
+    CC.noalias() = C.transpose().lazyProduct(C);
+    BB.noalias() = B.transpose().lazyProduct(B);
+    M1.setZero();
+    for (Eigen::Index i = 0; i < I; ++i)
+      for (Eigen::Index j = 0; j < J; ++j) {
+        const double* t = T.data() + (i * J + j) * R;
+        for (Eigen::Index r = 0; r < R; ++r) M1(i, r) += t[r] * B(j, r);
+      }
+    G = BB.cwiseProduct(CC);
+    hals(A, M1, G);
+    AA.noalias() = A.transpose().lazyProduct(A);
+    M2.setZero();
+    for (Eigen::Index i = 0; i < I; ++i)
+      for (Eigen::Index j = 0; j < J; ++j) {
+        const double* t = T.data() + (i * J + j) * R;
+        for (Eigen::Index r = 0; r < R; ++r) M2(j, r) += t[r] * A(i, r);
+      }
+    G = AA.cwiseProduct(CC);
+    hals(B, M2, G);
+    BB.noalias() = B.transpose().lazyProduct(B);
+    mode3(x, A, B, K, M3);  // M3[k, r] = Σ_ij X_ijk A_ir B_jr
+    const cmat& GAB = G = AA.cwiseProduct(BB);
+    hals(C, M3, GAB);
+    CC.noalias() = C.transpose().lazyProduct(C);
+    // |X - X̂|² = |X|² - 2<X, X̂> + |X̂|², <X, X̂> = Σ C ∘ M3, |X̂|² = Σ GAB ∘ CᵀC
+    const double inner = C.cwiseProduct(M3).sum();
+    const double model2 = GAB.cwiseProduct(CC).sum();
+    const double e = std::sqrt(std::max(0.0, norm2 - 2 * inner + model2) / norm2);
+    // rescale columns so no factor grows while another shrinks (λ moves into C)
+    for (Eigen::Index r = 0; r < R; ++r) {
+      const double na = A.col(r).norm(), nb = B.col(r).norm();
+      if (na > 0 && nb > 0) {
+        A.col(r) /= na;
+        B.col(r) /= nb;
+        C.col(r) *= na * nb;
+      }
+    }
+    if (std::abs(out.err - e) < p.tol) {
+      out.err = e;
+      out.converged = true;
+      ++it;
+      break;
+    }
+    out.err = e;
+  }
+  out.iterations = it;
+  return out;
+}
+
+// λ from C's column norms, components ordered by λ (largest first), convergence check.
+cp_model finish(cmat A, cmat B, cmat C, const fit_result& f, const cp_params& p) {
+  const Eigen::Index R = A.cols();
+  Eigen::VectorXd w(R);
+  for (Eigen::Index r = 0; r < R; ++r) {
+    w(r) = C.col(r).norm();
+    if (w(r) > 0) C.col(r) /= w(r);
+  }
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(R));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  std::stable_sort(order.begin(), order.end(), [&](auto u, auto v) { return w(u) > w(v); });
+  cp_model out;
+  out.weights.resize(R);
+  out.a.resize(A.rows(), R);
+  out.b.resize(B.rows(), R);
+  out.c.resize(C.rows(), R);
+  for (Eigen::Index r = 0; r < R; ++r) {
+    const auto s = order[static_cast<std::size_t>(r)];
+    out.weights(r) = w(s);
+    out.a.col(r) = A.col(s);
+    out.b.col(r) = B.col(s);
+    out.c.col(r) = C.col(s);
+  }
+  out.relative_error = f.err;
+  out.iterations = f.iterations;
+  out.converged = f.converged;
+  if (!out.converged && p.require_convergence)
+    throw Error("nonnegative_cp: HALS did not converge in max_iter = {} sweeps (relative error {:.4g}); raise "
+                "cp.max_iter or cp.tol", p.max_iter, out.relative_error);
+  return out;
+}
+
+}  // namespace
+
+cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p) {
+  const double norm2 = check_tensor(x, I, J, K, p);
   const auto R = static_cast<Eigen::Index>(p.rank);
   const auto Ii = static_cast<Eigen::Index>(I), Ji = static_cast<Eigen::Index>(J), Ki = static_cast<Eigen::Index>(K);
-  // X as an (I·J) x K row-major matrix
-  const Eigen::Map<const matrix> X(x.data(), Ii * Ji, Ki);
   const double scale = std::cbrt(std::sqrt(norm2 / static_cast<double>(x.size())));  // match the data's size
-
-  cp_model best;
-  best.relative_error = std::numeric_limits<double>::infinity();
+  fit_result best;
+  cmat bA, bB, bC;
   for (int rs = 0; rs < p.restarts; ++rs) {
     counter_rng rng(p.seed, stream::analysis, 0xC9u, static_cast<std::uint64_t>(rs));
     cmat A(Ii, R), B(Ji, R), C(Ki, R);
     for (auto* F : {&A, &B, &C})
       for (Eigen::Index r = 0; r < R; ++r)
         for (Eigen::Index i = 0; i < F->rows(); ++i) (*F)(i, r) = scale * rng.uniform();
-    double err = std::numeric_limits<double>::infinity();
-    bool converged = false;
-    int it = 0;
-    cmat T(Ii * Ji, R), KR(Ii * Ji, R), M1(Ii, R), M2(Ji, R), M3(Ki, R);
-    std::vector<cmat> part(n_blocks, cmat(Ki, R));
-    for (; it < p.max_iter; ++it) {
-      times_c(X, C, T);  // T[(i,j), r] = Σ_k X_ijk C_kr
-      M1.setZero();
-      for (Eigen::Index i = 0; i < Ii; ++i)
-        for (Eigen::Index j = 0; j < Ji; ++j) M1.row(i) += T.row(i * Ji + j).cwiseProduct(B.row(j));
-      hals(A, M1, (B.transpose() * B).cwiseProduct(C.transpose() * C));
-      M2.setZero();
-      for (Eigen::Index i = 0; i < Ii; ++i)
-        for (Eigen::Index j = 0; j < Ji; ++j) M2.row(j) += T.row(i * Ji + j).cwiseProduct(A.row(i));
-      hals(B, M2, (A.transpose() * A).cwiseProduct(C.transpose() * C));
-      for (Eigen::Index i = 0; i < Ii; ++i)
-        for (Eigen::Index j = 0; j < Ji; ++j) KR.row(i * Ji + j) = A.row(i).cwiseProduct(B.row(j));
-      transpose_times(X, KR, part, M3);
-      const cmat GAB = (A.transpose() * A).cwiseProduct(B.transpose() * B);
-      hals(C, M3, GAB);
-      // |X - X̂|² = |X|² - 2<X, X̂> + |X̂|², <X, X̂> = Σ C ∘ M3, |X̂|² = Σ GAB ∘ CᵀC
-      const double inner = C.cwiseProduct(M3).sum();
-      const double model2 = GAB.cwiseProduct(C.transpose() * C).sum();
-      const double e = std::sqrt(std::max(0.0, norm2 - 2 * inner + model2) / norm2);
-      // rescale columns so no factor grows while another shrinks (λ moves into C)
-      for (Eigen::Index r = 0; r < R; ++r) {
-        const double na = A.col(r).norm(), nb = B.col(r).norm();
-        if (na > 0 && nb > 0) {
-          A.col(r) /= na;
-          B.col(r) /= nb;
-          C.col(r) *= na * nb;
-        }
-      }
-      if (std::abs(err - e) < p.tol) {
-        err = e;
-        converged = true;
-        ++it;
-        break;
-      }
-      err = e;
-    }
-    if (err < best.relative_error) {
-      best.relative_error = err;
-      best.iterations = it;
-      best.converged = converged;
-      best.weights.resize(R);
-      for (Eigen::Index r = 0; r < R; ++r) {
-        const double nc = C.col(r).norm();
-        best.weights(r) = nc;
-        if (nc > 0) C.col(r) /= nc;
-      }
-      best.a = A;
-      best.b = B;
-      best.c = C;
+    const fit_result f = hals_fit(x.data(), norm2, A, B, C, p);
+    if (f.err < best.err || rs == 0) {
+      best = f;
+      bA = std::move(A);
+      bB = std::move(B);
+      bC = std::move(C);
     }
   }
-  // order components by λ, largest first
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(R));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
-  std::stable_sort(order.begin(), order.end(), [&](auto u, auto v) { return best.weights(u) > best.weights(v); });
-  cp_model out = best;
-  for (Eigen::Index r = 0; r < R; ++r) {
-    const auto s = order[static_cast<std::size_t>(r)];
-    out.weights(r) = best.weights(s);
-    out.a.col(r) = best.a.col(s);
-    out.b.col(r) = best.b.col(s);
-    out.c.col(r) = best.c.col(s);
+  return finish(std::move(bA), std::move(bB), std::move(bC), best, p);
+}
+
+cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p,
+                        const cp_start& start) {
+  const double norm2 = check_tensor(x, I, J, K, p);
+  const auto R = static_cast<Eigen::Index>(p.rank);
+  const std::size_t dims[3] = {I, J, K};
+  const matrix* given[3] = {&start.a, &start.b, &start.c};
+  for (int m = 0; m < 3; ++m) {
+    const matrix& F = *given[m];
+    if (F.rows() != static_cast<Eigen::Index>(dims[m]) || F.cols() != R)
+      throw Error("nonnegative_cp: start factor {} is {} x {}: must be {} x {} (mode size x cp.rank)", "abc"[m],
+                  F.rows(), F.cols(), dims[m], R);
+    if (!(F.array() >= 0).all() || !F.allFinite())
+      throw Error("nonnegative_cp: start factor {} has negative or non-finite entries", "abc"[m]);
   }
-  if (!out.converged && p.require_convergence)
-    throw Error("nonnegative_cp: HALS did not converge in max_iter = {} sweeps (relative error {:.4g}); raise "
-                "cp.max_iter or cp.tol", p.max_iter, out.relative_error);
-  return out;
+  cmat A = start.a, B = start.b, C = start.c;
+  const fit_result f = hals_fit(x.data(), norm2, A, B, C, p);
+  return finish(std::move(A), std::move(B), std::move(C), f, p);
 }
 
 std::vector<double> cp_reconstruct(const cp_model& m) {

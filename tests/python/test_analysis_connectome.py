@@ -42,6 +42,42 @@ def test_cp_recovers_planted_factors():
         A.nonnegative_cp(x, 2, max_iter=2, tol=1e-15, restarts=1)
 
 
+def hals_numpy(x, init, sweeps):
+    """HALS sweeps written in numpy from the formulas (MTTKRPs by einsum over the full
+    tensor): modes 1, 2, 3, then unit-norm columns of A and B, scale moved into C."""
+    a, b, c = (np.array(f, dtype=float) for f in init)
+    R = a.shape[1]
+
+    def update(f, m, g):
+        for r in range(R):
+            f[:, r] = np.maximum(1e-12, f[:, r] + (m[:, r] - f @ g[:, r]) / g[r, r])
+
+    for _ in range(sweeps):
+        update(a, np.einsum("ijk,jr,kr->ir", x, b, c), (b.T @ b) * (c.T @ c))
+        update(b, np.einsum("ijk,ir,kr->jr", x, a, c), (a.T @ a) * (c.T @ c))
+        update(c, np.einsum("ijk,ir,jr->kr", x, a, b), (a.T @ a) * (b.T @ b))
+        na, nb = np.linalg.norm(a, axis=0), np.linalg.norm(b, axis=0)
+        a, b, c = a / na, b / nb, c * (na * nb)
+    return a, b, c
+
+
+@pytest.mark.parametrize("shape,rank", [((9, 7, 11), 3), ((5, 13, 21), 9)])
+def test_cp_from_a_given_start_equals_numpy_hals(shape, rank):
+    rng = np.random.default_rng(7)
+    x = rng.random(shape)
+    init = tuple(0.1 + rng.random((n, rank)) for n in shape)
+    fit = A.nonnegative_cp(x, rank, max_iter=8, tol=1e-300, require_convergence=False, init=init)
+    a, b, c = hals_numpy(x, init, 8)
+    lam = np.linalg.norm(c, axis=0)
+    order = np.argsort(-lam, kind="stable")
+    np.testing.assert_allclose(fit["weights"], lam[order], rtol=1e-10)
+    for got, want in zip(fit["factors"], (a[:, order], b[:, order], (c / lam)[:, order])):
+        np.testing.assert_allclose(got, want, atol=1e-10)
+    assert fit["iterations"] == 8
+    with pytest.raises(ValueError, match="start factor"):
+        A.nonnegative_cp(x, rank, init=(init[0][:, :2], init[1], init[2]))
+
+
 def test_sbm_finds_two_cliques():
     n = 20
     rng = np.random.default_rng(2)

@@ -59,6 +59,27 @@ def test_linear_equals_python_scan_on_random_and_multisymbol_sequences():
         assert A.lz76(s) == ks_python(list(s)) == A.lz76_quadratic(s)
 
 
+def test_every_method_equals_python_scan_on_random_periodic_and_low_entropy_input():
+    rng = np.random.default_rng(5)
+    for trial in range(40):
+        n = int(rng.integers(1, 3000))
+        kind = trial % 4
+        if kind == 0:
+            s = rng.integers(0, [2, 3, 4, 17][trial // 4 % 4], n)
+        elif kind == 1:
+            s = np.tile(rng.integers(0, 3, int(rng.integers(1, 12))), n)[:n]
+        elif kind == 2:
+            s = (rng.random(n) < 0.03).astype(np.int64)
+        else:
+            s = np.r_[rng.integers(0, 2, n // 3), np.zeros(n - n // 3, np.int64)]
+        ref = ks_python(list(s))
+        for method in ("auto", "packed", "suffix_array"):
+            assert A.lz76(s, method=method) == ref, (trial, method)
+        assert A.lz76(s.astype(np.uint8)) == ref
+    with pytest.raises(ValueError, match="method"):
+        A.lz76([0, 1], method="fast")
+
+
 @pytest.mark.parametrize("p", [0.1, 0.3, 0.5, 0.7, 0.9])
 def test_bernoulli_complexity_tends_to_entropy(p):
     x = (np.random.default_rng(int(p * 100)).random(100_000) < p).astype(np.uint8)

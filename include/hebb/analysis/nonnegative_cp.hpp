@@ -9,7 +9,10 @@
 // HALS: one column at a time, for mode 1 (modes 2 and 3 alike)
 //   A_:r <- max(ε, A_:r + (M_:r - A G_:r) / G_rr),  M = X_(1)(C ⊙ B),  G = (BᵀB) * (CᵀC)
 // with ε = 1e-12 keeping the columns away from exact zero. The MTTKRPs use the tensor as
-// an (I·J) x K matrix: T = X C gives modes 1 and 2, Xᵀ(A ⊙ B) mode 3.
+// an (I·J) x K matrix: T = X C gives modes 1 and 2, Xᵀ(A ⊙ B) mode 3; each is one pass
+// over X with the Khatri-Rao rows formed on the fly (no I·J x R product is stored), and
+// the Gram matrices are Hadamard products of R x R Grams:
+//   M1 = Σ_j T_(i,j) ∘ B_j,  M2 = Σ_i T_(i,j) ∘ A_i,  M3 = Xᵀ(A ⊙ B),  G1 = BᵀB ∘ CᵀC, ...
 // Relative error |X - X̂|_F / |X|_F is tracked from Gram matrices (no reconstruction).
 // Restarts from uniform random factors (counter_rng, stream::analysis); the lowest
 // error wins. A fit whose error change has not fallen below tol after max_iter sweeps
@@ -41,8 +44,19 @@ struct cp_model {
   bool converged = false;
 };
 
+// Initial factors for one fit (I x R, J x R, K x R, all >= 0).
+struct cp_start {
+  matrix a, b, c;
+};
+
 // Fit a non-negative CP model; x holds X_ijk at (i·J + j)·K + k (C order), all >= 0.
 cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p);
+
+// One fit from the given factors (p.restarts and p.seed are not used): the same sweeps,
+// so a peer implementation started from the same factors can be compared iterate by
+// iterate.
+cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p,
+                        const cp_start& start);
 
 // The full tensor of a model (C order).
 std::vector<double> cp_reconstruct(const cp_model& m);

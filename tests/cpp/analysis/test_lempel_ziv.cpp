@@ -61,10 +61,70 @@ TEST(lempel_ziv, linear_parse_equals_quadratic_scan) {
   }
 }
 
+namespace {
+// Every method against the quadratic scan, with the phrase starts of the two exact
+// methods compared too.
+void expect_all_methods_equal(const std::vector<std::int64_t>& s, const std::string& what) {
+  const std::size_t ref = lz76_complexity_quadratic(s);
+  EXPECT_EQ(lz76_complexity(s, lz76_method::suffix_array), ref) << what;
+  EXPECT_EQ(lz76_complexity(s, lz76_method::packed), ref) << what;
+  EXPECT_EQ(lz76_complexity(s), ref) << what;
+  EXPECT_EQ(lz76_phrases(s, lz76_method::packed), lz76_phrases(s, lz76_method::suffix_array)) << what;
+}
+}  // namespace
+
+// The packed q-gram parse and the suffix-array parse against the Kaspar-Schuster scan
+// on the inputs that stress each: random (short copies, the table lookups), periodic
+// and all-zero (long overlapping copies, one huge bucket), low entropy (skewed buckets:
+// the packed parse runs out of its scan budget and hands over to the suffix array
+// mid-sequence), alphabets of 3..256 symbols (2, 4 and 8 bits per symbol) and > 256
+// symbols (suffix array only), and lengths around the word and q-gram sizes.
+TEST(lempel_ziv, packed_and_suffix_array_parses_equal_quadratic_scan) {
+  hebb::counter_rng r(21, hebb::stream::analysis, 3);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = 1 + r.below(trial % 10 == 0 ? 5000 : 400);
+    const std::uint64_t ks[] = {2, 3, 4, 5, 16, 17, 200, 256, 300};
+    const std::uint64_t k = ks[static_cast<std::size_t>(trial) % 9];
+    std::vector<std::int64_t> s(n);
+    const int kind = trial % 4;  // 0 random, 1 periodic, 2 low entropy, 3 random then constant
+    const std::size_t period = 1 + r.below(9);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::int64_t v = static_cast<std::int64_t>(r.below(k)) * 3 - 100;
+      if (kind == 1 && i >= period) v = s[i - period];
+      if (kind == 2) v = r.uniform() < 0.05 ? v : 0;
+      if (kind == 3 && i > n / 3) v = 7;
+      s[i] = v;
+    }
+    expect_all_methods_equal(s, "trial " + std::to_string(trial) + " n " + std::to_string(n) + " k " +
+                                    std::to_string(k) + " kind " + std::to_string(kind));
+  }
+  for (std::size_t n : {63u, 64u, 65u, 127u, 128u, 129u, 1000u}) {
+    expect_all_methods_equal(std::vector<std::int64_t>(n, 5), "all equal, n " + std::to_string(n));
+    std::vector<std::int64_t> alt(n);
+    for (std::size_t i = 0; i < n; ++i) alt[i] = static_cast<std::int64_t>(i % 2);
+    expect_all_methods_equal(alt, "alternating, n " + std::to_string(n));
+  }
+}
+
+// Long low-entropy and periodic inputs: the packed parse's bucket scans exceed their
+// O(n) budget and the suffix-array parse takes over; the result still equals the scan.
+TEST(lempel_ziv, handover_to_suffix_array_on_long_repetitive_input) {
+  const auto sparse = bernoulli(0.02, 200000, 31);
+  expect_all_methods_equal(sparse, "Bernoulli(0.02), n = 2e5");
+  std::vector<std::int64_t> periodic(300000);
+  for (std::size_t i = 0; i < periodic.size(); ++i) periodic[i] = static_cast<std::int64_t>((i * 7 / 3) % 5);
+  expect_all_methods_equal(periodic, "periodic, n = 3e5");
+  const std::vector<std::int64_t> zeros(1000000, 0);
+  EXPECT_EQ(lz76_complexity(zeros, lz76_method::packed), 2u);  // 0 | 000...0
+  EXPECT_EQ(lz76_complexity(zeros, lz76_method::suffix_array), 2u);
+}
+
 TEST(lempel_ziv, uint8_and_int64_inputs_agree) {
   const auto s = bernoulli(0.3, 5000, 9);
   std::vector<std::uint8_t> b(s.begin(), s.end());
   EXPECT_EQ(lz76_complexity(s), lz76_complexity(std::span<const std::uint8_t>(b)));
+  for (auto m : {lz76_method::packed, lz76_method::suffix_array})
+    EXPECT_EQ(lz76_complexity(s, m), lz76_complexity(std::span<const std::uint8_t>(b), m));
 }
 
 TEST(suffix_array, equals_brute_force_sort) {

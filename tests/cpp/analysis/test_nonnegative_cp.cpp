@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -76,6 +77,97 @@ TEST(nonnegative_cp, exact_and_noisy_rank3_tensors_are_recovered) {
   EXPECT_LT(noisy.relative_error, 0.12);
   for (int q = 0; q + 1 < 3; ++q) EXPECT_GE(noisy.weights(q), noisy.weights(q + 1));
   EXPECT_GE(noisy.a.minCoeff(), 0.0);
+}
+
+namespace {
+// HALS sweeps written out from the formulas, with the MTTKRPs as plain triple sums:
+// the oracle for the blocked, fused kernels of nonnegative_cp (same order of updates).
+void naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::size_t K, Eigen::MatrixXd& A,
+                Eigen::MatrixXd& B, Eigen::MatrixXd& C, int sweeps) {
+  const auto R = A.cols();
+  auto X = [&](std::size_t i, std::size_t j, std::size_t k) { return x[(i * J + j) * K + k]; };
+  auto update = [&](Eigen::MatrixXd& F, const Eigen::MatrixXd& M, const Eigen::MatrixXd& G) {
+    for (Eigen::Index r = 0; r < R; ++r)
+      for (Eigen::Index i = 0; i < F.rows(); ++i) {
+        double fg = 0;
+        for (Eigen::Index q = 0; q < R; ++q) fg += F(i, q) * G(q, r);
+        F(i, r) = std::max(1e-12, F(i, r) + (M(i, r) - fg) / G(r, r));
+      }
+  };
+  for (int s = 0; s < sweeps; ++s) {
+    Eigen::MatrixXd M = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(I), R);
+    for (std::size_t i = 0; i < I; ++i)
+      for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t k = 0; k < K; ++k)
+          for (Eigen::Index r = 0; r < R; ++r) M(i, r) += X(i, j, k) * B(j, r) * C(k, r);
+    update(A, M, (B.transpose() * B).cwiseProduct(C.transpose() * C));
+    M = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(J), R);
+    for (std::size_t i = 0; i < I; ++i)
+      for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t k = 0; k < K; ++k)
+          for (Eigen::Index r = 0; r < R; ++r) M(j, r) += X(i, j, k) * A(i, r) * C(k, r);
+    update(B, M, (A.transpose() * A).cwiseProduct(C.transpose() * C));
+    M = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(K), R);
+    for (std::size_t i = 0; i < I; ++i)
+      for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t k = 0; k < K; ++k)
+          for (Eigen::Index r = 0; r < R; ++r) M(k, r) += X(i, j, k) * A(i, r) * B(j, r);
+    update(C, M, (A.transpose() * A).cwiseProduct(B.transpose() * B));
+    for (Eigen::Index r = 0; r < R; ++r) {
+      const double na = A.col(r).norm(), nb = B.col(r).norm();
+      A.col(r) /= na;
+      B.col(r) /= nb;
+      C.col(r) *= na * nb;
+    }
+  }
+}
+}  // namespace
+
+// From a given start, the fitted factors equal the naive sweeps (ranks 3, 8 and 11:
+// one kernel block, a full block, a full block plus a partial one; odd row counts
+// exercise the kernels' remainder rows).
+TEST(nonnegative_cp, sweeps_from_a_given_start_equal_naive_hals) {
+  hebb::counter_rng r(13, hebb::stream::analysis, 8);
+  for (auto [I, J, K, R] : {std::array<std::size_t, 4>{7, 5, 9, 3}, {9, 7, 13, 8}, {13, 11, 17, 11}}) {
+    std::vector<double> x(I * J * K);
+    for (auto& v : x) v = r.uniform();
+    cp_start st;
+    st.a = matrix(I, R), st.b = matrix(J, R), st.c = matrix(K, R);
+    for (matrix* F : {&st.a, &st.b, &st.c})
+      for (Eigen::Index i = 0; i < F->size(); ++i) F->data()[i] = 0.1 + r.uniform();
+    cp_params p;
+    p.rank = R;
+    p.max_iter = 6;
+    p.tol = 1e-300;
+    p.require_convergence = false;
+    const auto fit = nonnegative_cp(x, I, J, K, p, st);
+    EXPECT_EQ(fit.iterations, 6);
+    Eigen::MatrixXd A = st.a, B = st.b, C = st.c;
+    naive_hals(x, I, J, K, A, B, C, 6);
+    // match fitted components (ordered by λ) to the naive ones by λ = |C_r|
+    for (Eigen::Index q = 0; q < static_cast<Eigen::Index>(R); ++q) {
+      Eigen::Index best = 0;
+      for (Eigen::Index s = 0; s < static_cast<Eigen::Index>(R); ++s)
+        if (std::abs(C.col(s).norm() - fit.weights(q)) < std::abs(C.col(best).norm() - fit.weights(q))) best = s;
+      EXPECT_NEAR(fit.weights(q), C.col(best).norm(), 1e-10 * fit.weights(0)) << "R " << R << " q " << q;
+      EXPECT_LT((fit.a.col(q) - Eigen::VectorXd(A.col(best))).cwiseAbs().maxCoeff(), 1e-10) << "R " << R;
+      EXPECT_LT((fit.b.col(q) - Eigen::VectorXd(B.col(best))).cwiseAbs().maxCoeff(), 1e-10) << "R " << R;
+      EXPECT_LT((fit.c.col(q) - Eigen::VectorXd(C.col(best).normalized())).cwiseAbs().maxCoeff(), 1e-10) << "R " << R;
+    }
+    // the error tracked from Grams equals the error of the reconstruction
+    const auto xhat = cp_reconstruct(fit);
+    double num = 0, den = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) num += (x[i] - xhat[i]) * (x[i] - xhat[i]), den += x[i] * x[i];
+    EXPECT_NEAR(fit.relative_error, std::sqrt(num / den), 1e-3);
+  }
+  cp_start bad;
+  bad.a = matrix::Constant(7, 2, 1.0), bad.b = matrix::Constant(5, 3, 1.0), bad.c = matrix::Constant(9, 3, 1.0);
+  cp_params p;
+  p.rank = 3;
+  std::vector<double> x(7 * 5 * 9, 1.0);
+  EXPECT_THROW(nonnegative_cp(x, 7, 5, 9, p, bad), hebb::Error);  // A has 2 columns
+  bad.a = matrix::Constant(7, 3, -1.0);
+  EXPECT_THROW(nonnegative_cp(x, 7, 5, 9, p, bad), hebb::Error);  // negative start
 }
 
 TEST(nonnegative_cp, bad_input_is_reported) {
