@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <hebb/core/rng.hpp>
+#include <hebb/learn/spike_linear.hpp>
 
 namespace hebb::learn {
 
@@ -74,8 +75,13 @@ at::Tensor lif_layerImpl::forward(const at::Tensor& x) {
     throw Error("lif_layer: input has shape [{}]; expected [T, B, {}]", fmt::join(x.sizes(), ", "),
                 o_.in);
   const auto T = x.size(0), B = x.size(1);
-  auto cur = at::matmul(x.reshape({T * B, o_.in}), weight.t());
-  if (bias.defined()) cur = cur + bias;
+  at::Tensor cur;
+  if (o_.sparse_input) {
+    cur = spike_linear(x.reshape({T * B, o_.in}), weight, bias);
+  } else {
+    cur = at::matmul(x.reshape({T * B, o_.in}), weight.t());
+    if (bias.defined()) cur = cur + bias;
+  }
   last = lif_sequence(cur.reshape({T, B, o_.out}), coefficients(), o_.dynamics);
   return o_.dynamics.spiking ? last[0] : last[1];
 }

@@ -168,9 +168,74 @@ def test_spike_linear_equals_dense_linear_with_gradients():
     for a, c in zip(g1, g2):
         assert torch.allclose(a, c, rtol=1e-12, atol=1e-12)
     layer = hl.LIF(30, 7, sparse_input=True, dtype=torch.float64)
-    dense = hl.LIF(30, 7, dtype=torch.float64)
+    dense = hl.LIF(30, 7, sparse_input=False, dtype=torch.float64)
     dense.load_state_dict(layer.state_dict())
     xs = (torch.rand(20, 4, 30) < 0.1).double()
     assert torch.equal(layer(xs), dense(xs))
     with pytest.raises(ValueError, match=r"expected \[R, I\] and \[O, I\]"):
         hl._learn.spike_linear(torch.zeros(3, 4), torch.zeros(2, 5))
+
+
+def test_spike_linear_dense_fallback_and_thread_count_independence():
+    # oracle: torch's dense linear; above 30 % nonzeros spike_linear uses the dense
+    # products, below it the sparse ones, and the two agree either way
+    torch.manual_seed(1)
+    w = torch.randn(300, 53, requires_grad=True)
+    b = torch.randn(300, requires_grad=True)
+    for p in (0.03, 0.6):
+        x = (torch.rand(97, 53) < p).float().requires_grad_()
+        y1 = hl._learn.spike_linear(x, w, b)
+        y2 = torch.nn.functional.linear(x, w, b)
+        assert torch.allclose(y1, y2, rtol=1e-5, atol=1e-5)
+        g1 = torch.autograd.grad(y1.square().sum(), [x, w, b])
+        g2 = torch.autograd.grad(y2.square().sum(), [x, w, b])
+        for a, c in zip(g1, g2):
+            assert torch.allclose(a, c, rtol=1e-4, atol=1e-4)
+    x = (torch.rand(640, 700) < 0.05).float()
+    w = torch.randn(256, 700, requires_grad=True)
+    outs = []
+    n = torch.get_num_threads()
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        y = hl._learn.spike_linear(x, w, None)
+        outs.append((y.detach(), torch.autograd.grad(y.square().sum(), [w])[0]))
+    torch.set_num_threads(n)
+    assert torch.equal(outs[0][0], outs[1][0]) and torch.equal(outs[0][1], outs[1][1])
+
+
+def test_dcls_spike_input_path_matches_conv1d_with_gradients():
+    # oracle: the dense formulation (Gaussian kernel from torch ops + causal F.conv1d),
+    # which the layer itself uses for dense input
+    torch.manual_seed(2)
+    K, sigma = 11, 1.5
+    layer = hl.DelayLinear(60, 130, K, sigma=sigma, dtype=torch.float64)
+    w = layer.weight.detach().clone().requires_grad_()
+    p = layer.pos.detach().clone().requires_grad_()
+    x = ((torch.rand(50, 4, 60) < 0.05) * torch.randn(50, 4, 60)).double().requires_grad_()
+    j = torch.arange(K, dtype=torch.float64)
+    g = torch.exp(-0.5 * ((j - p.unsqueeze(-1)) / sigma) ** 2)
+    k = (w.unsqueeze(-1) * g / (g.sum(-1, keepdim=True) + 1e-7)).flip(-1)
+    ref = torch.nn.functional.conv1d(torch.nn.functional.pad(x.permute(1, 2, 0), (K - 1, 0)), k)
+    ref = ref.permute(2, 0, 1)
+    y = layer(x)
+    assert torch.allclose(y, ref, rtol=1e-10, atol=1e-12)
+    dy = torch.randn_like(y)
+    g1 = torch.autograd.grad((y * dy).sum(), [x, layer.weight, layer.pos])
+    g2 = torch.autograd.grad((ref * dy).sum(), [x, w, p])
+    for a, c in zip(g1, g2):
+        assert float((a - c).norm() / c.norm()) < 1e-10
+
+
+def test_elm_initial_memory_gets_its_gradient():
+    # oracle: central differences of the loss in m0 (the fused backward carries dL/dm0)
+    m = hl.ELM(4, 3, 1, dtype=torch.float64)
+    x = torch.randn(15, 2, 4, dtype=torch.float64)
+    m0 = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(m(x, m0).square().sum(), [m0])
+    h = 1e-6
+    for k in range(6):
+        e = torch.zeros(6, dtype=torch.float64)
+        e[k] = h
+        with torch.no_grad():
+            fd = (m(x, m0 + e.view(2, 3)).square().sum() - m(x, m0 - e.view(2, 3)).square().sum()) / (2 * h)
+        assert abs(float(g.view(-1)[k]) - float(fd)) < 1e-6 * max(1.0, abs(float(fd)))

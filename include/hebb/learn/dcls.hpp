@@ -12,6 +12,11 @@
 // positions are rounded at the end; with integer p and sigma -> 0 the layer is an
 // exact per-synapse integer delay. Positions are kept in range by clamping after each
 // optimizer step (as the authors' code does).
+//
+// Computation: the kernel is built by a fused function (three exponentials per synapse,
+// hand-written gradients). For sparse input (at most spike_linear_dense_crossover of
+// the entries nonzero, e.g. spikes) the delay sum runs over the nonzero inputs only,
+// y_{t+j} += x_t k_j^T per delay j, otherwise as one dense causal conv1d.
 #include <cstdint>
 #include <string>
 #include <vector>

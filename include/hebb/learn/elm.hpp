@@ -12,8 +12,10 @@
 //   y_t  = W_y m_t + b_y
 //
 // tau_s = 5 steps, tau_m log-spaced over [tau_m_min, tau_m_max] = [1, 1000] steps
-// (fixed, not trained). The time loop runs in C++ with tensor operations (autograd
-// through them), so no Python runs per step.
+// (fixed, not trained; gradients still reach them if they require one). The two
+// recurrences (synaptic trace, memory update) are fused C++ functions with
+// hand-written backward passes; the rest are whole-sequence tensor operations, so
+// nothing runs per step in Python or in the autograd engine.
 //
 // Parameter count (trainable: w_s, MLP, readout):
 //   n_syn + (n_mlp_in + d)(h) + h + h d + d + n_out d + n_out,  h = mlp_hidden,

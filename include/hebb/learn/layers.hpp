@@ -7,6 +7,9 @@
 //   tau = tau_min + softplus(raw)  (tau_min = 0.01 ms),  decay = exp(-dt / tau)
 //   threshold = theta_min + softplus(raw)  (theta_min = 0.001)
 // learn_intrinsic makes them trainable parameters; otherwise they are buffers.
+// The synaptic product x W^T + b uses spike_linear (sparse_input, the default): for
+// spike inputs it costs O(nonzeros x out) and it falls back to the dense product when
+// more than spike_linear_dense_crossover of the inputs are nonzero.
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
@@ -25,6 +28,8 @@ struct lif_layer_options {
   double b_adapt = 1.8;          // threshold increase per adaptation unit (ALIF)
   bool learn_intrinsic = false;  // train tau_mem, tau_syn, threshold, v_reset (and ALIF's)
   bool bias = true;
+  bool sparse_input = true;      // synaptic products from the nonzero inputs (spike_linear.hpp;
+                                 // it switches to dense products above 30 % nonzeros)
   std::uint64_t seed = 0;        // weight initialisation (hebb counter RNG, stream learn)
   lif_options dynamics;          // surrogate, slope, reset, spiking, adaptive, ...
   void validate() const;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <ATen/ATen.h>
+#include <torch/torch.h>
 
 #include <hebb/learn/dcls.hpp>
 
@@ -95,4 +96,58 @@ TEST(dcls, export_gives_synapse_arrays_and_the_model_file_fragment) {
                       "synapse = { weight = [0.5, 0.2, -0.1], delay = [0.2, 0.2, 0.3] }\n"),
             std::string::npos)
       << toml;
+}
+
+TEST(dcls, spike_input_path_equals_the_explicit_delay_sum_with_gradients) {
+  // Sparse (spike) input takes the sparse path, dense input the conv1d one. Oracle for
+  // both: y_t = sum_j x_{t-j} k_j^T written here with one matmul per delay, and its
+  // autograd gradients with respect to the input, the weights and the positions.
+  auto g = at::detail::createCPUGenerator(21);
+  const int64_t T = 40, B = 3, I = 37, O = 150, K = 9;
+  for (double p : {0.05, 1.0}) {
+    auto x = ((at::rand({T, B, I}, g, at::kDouble) < p).to(at::kDouble) *
+              at::randn({T, B, I}, g, at::kDouble))
+                 .requires_grad_();
+    auto w = at::randn({O, I}, g, at::kDouble).requires_grad_();
+    auto pos = (at::rand({O, I}, g, at::kDouble) * (K - 1)).requires_grad_();
+    auto dy = at::randn({T, B, O}, g, at::kDouble);
+    auto y = dcls_forward(x, w, pos, 1.5, K);
+    auto k = dcls_kernel(w, pos, 1.5, K);
+    auto ref = at::zeros({T, B, O}, at::kDouble);
+    for (int64_t j = 0; j < K; ++j)
+      ref = ref + at::constant_pad_nd(at::matmul(x, k.select(2, j).t()), {0, 0, 0, 0, j, 0})
+                      .slice(0, 0, T);
+    EXPECT_LT((y - ref).abs().max().item<double>(), 1e-12) << "p = " << p;
+    auto gy = torch::autograd::grad({(y * dy).sum()}, {x, w, pos});
+    auto gr = torch::autograd::grad({(ref * dy).sum()}, {x, w, pos});
+    for (int k2 = 0; k2 < 3; ++k2)
+      EXPECT_LT((gy[k2] - gr[k2]).norm().item<double>(), 1e-10 * gr[k2].norm().item<double>())
+          << "gradient " << k2 << " p = " << p;
+  }
+}
+
+TEST(dcls, fused_kernel_and_its_gradients_equal_the_tensor_formula) {
+  // Oracle: the kernel written with ATen ops (autograd differentiates it), for a wide
+  // and a narrow Gaussian, positions anywhere in [0, K - 1] including both ends.
+  auto g = at::detail::createCPUGenerator(31);
+  const int64_t O = 7, I = 9, K = 13;
+  for (double sigma : {4.0, 0.23}) {
+    auto w = at::randn({O, I}, g, at::kDouble).requires_grad_();
+    auto pos = (at::rand({O, I}, g, at::kDouble) * (K - 1)).detach();
+    pos[0][0] = 0.0;
+    pos[1][1] = K - 1.0;
+    pos.requires_grad_();
+    auto j = at::arange(K, at::kDouble);
+    auto d = (j.view({1, 1, K}) - pos.unsqueeze(-1)) / sigma;
+    auto gg = at::exp(-0.5 * d * d);
+    auto ref = w.unsqueeze(-1) * gg / (gg.sum(-1, true) + dcls_eps);
+    auto k = dcls_kernel(w, pos, sigma, K);
+    EXPECT_LT((k - ref).abs().max().item<double>(), 1e-13) << "sigma " << sigma;
+    auto dk = at::randn({O, I, K}, g, at::kDouble);
+    auto ga = torch::autograd::grad({(k * dk).sum()}, {w, pos});
+    auto gb = torch::autograd::grad({(ref * dk).sum()}, {w, pos});
+    for (int n = 0; n < 2; ++n)
+      EXPECT_LT((ga[n] - gb[n]).abs().max().item<double>(), 1e-11 * (1 + gb[n].abs().max().item<double>()))
+          << "gradient " << n << " sigma " << sigma;
+  }
 }

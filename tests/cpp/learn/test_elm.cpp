@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <ATen/ATen.h>
+#include <torch/torch.h>
 
 #include <hebb/learn/elm.hpp>
 
@@ -61,4 +62,42 @@ TEST(elm, same_seed_same_weights_and_bad_shapes_are_errors) {
   }
   p.n_branch = 3;
   EXPECT_THROW(p.validate(), hebb::Error);  // 4 synapses do not split into 3 branches
+}
+
+TEST(elm, fused_recurrence_gradients_equal_a_step_by_step_autograd_loop) {
+  // Oracle: the equations of elm.hpp step by step with ATen ops and autograd, including
+  // the gradients of the initial memory and of the (usually fixed) time constants.
+  elm_params p;
+  p.n_syn = 6;
+  p.n_branch = 3;
+  p.d_m = 5;
+  p.n_out = 2;
+  auto w = elm_init(p, 4, at::kDouble);
+  for (auto* t : {&w.w_syn_raw, &w.w1, &w.b1, &w.w2, &w.b2, &w.wy, &w.by, &w.kappa_s, &w.kappa_m})
+    t->requires_grad_();
+  auto g = at::detail::createCPUGenerator(5);
+  auto x = at::randn({30, 4, 6}, g, at::kDouble).requires_grad_();
+  auto m0 = at::randn({4, 5}, g, at::kDouble).requires_grad_();
+  auto r = elm_forward(x, w, p, m0);
+  auto s = at::zeros({4, 6}, at::kDouble);
+  auto m = m0;
+  std::vector<at::Tensor> ys;
+  for (int64_t t = 0; t < 30; ++t) {
+    s = w.kappa_s * s + at::relu(w.w_syn_raw) * x[t];
+    auto syn = s.view({4, 3, 2}).sum(-1);
+    auto h = at::relu(at::matmul(at::cat({syn, w.kappa_m * m}, 1), w.w1.t()) + w.b1);
+    auto dm = 1.7159 * at::tanh(2.0 / 3.0 * (at::matmul(h, w.w2.t()) + w.b2));
+    m = w.kappa_m * m + 5.0 * (1 - w.kappa_m) * dm;
+    ys.push_back(at::matmul(m, w.wy.t()) + w.by);
+  }
+  auto ref = at::stack(ys);
+  EXPECT_LT((r[0] - ref).abs().max().item<double>(), 1e-12);
+  auto dy = at::randn({30, 4, 2}, g, at::kDouble);
+  std::vector<at::Tensor> wrt = {x, m0, w.w_syn_raw, w.w1, w.b1, w.w2, w.b2, w.wy, w.by,
+                                 w.kappa_s, w.kappa_m};
+  auto ga = torch::autograd::grad({(r[0] * dy).sum()}, wrt);
+  auto gb = torch::autograd::grad({(ref * dy).sum()}, wrt);
+  for (std::size_t k = 0; k < wrt.size(); ++k)
+    EXPECT_LT((ga[k] - gb[k]).norm().item<double>(), 1e-10 * gb[k].norm().item<double>())
+        << "gradient " << k;
 }

@@ -99,3 +99,22 @@ TEST(layers, bad_options_are_errors) {
   lif_layer l(p);
   EXPECT_THROW(l->forward(at::zeros({5, 2, 4})), hebb::Error);
 }
+
+TEST(layers, sparse_input_default_equals_the_dense_product_path) {
+  // Oracle: the same layer with sparse_input = false (ATen's dense matmul), on spike input
+  // (sparse path) and on dense currents (spike_linear's dense fallback).
+  lif_layer_options o;
+  o.in = 40;
+  o.out = 33;
+  o.dynamics.spiking = false;  // compare membranes, which see every rounding difference
+  lif_layer a(o);
+  o.sparse_input = false;
+  lif_layer b(o);
+  for (auto x : {(at::rand({25, 4, 40}) < 0.05).to(at::kFloat), at::randn({25, 4, 40})}) {
+    auto ya = a->forward(x), yb = b->forward(x);
+    EXPECT_TRUE(at::allclose(ya, yb, 1e-5, 1e-6));
+    auto ga = torch::autograd::grad({ya.square().sum()}, {a->weight, a->bias});
+    auto gb = torch::autograd::grad({yb.square().sum()}, {b->weight, b->bias});
+    for (int k = 0; k < 2; ++k) EXPECT_TRUE(at::allclose(ga[k], gb[k], 1e-4, 1e-5)) << k;
+  }
+}

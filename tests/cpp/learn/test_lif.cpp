@@ -188,3 +188,68 @@ TEST(lif, bad_input_names_shapes_and_valid_names) {
   EXPECT_THROW(parse_reset("reset"), hebb::Error);
   EXPECT_THROW(decay_factor(torch::tensor({5.0, -1.0}), 1.0, "tau_mem"), hebb::Error);
 }
+
+TEST(lif, gradients_are_unchanged_when_only_some_coefficients_need_them) {
+  // The kernel skips the alpha and beta gradients (and keeps no post-reset membrane)
+  // when those coefficients need no gradient. Oracle: the step-by-step reference with
+  // the same coefficients, every mode, each subset {none, alpha only, beta only}.
+  auto gen = at::detail::createCPUGenerator(11);
+  const int64_t T = 30, B = 3, N = 5;
+  int checked = 0;
+  for (int sg = 0; sg < 3; ++sg)
+    for (int rs = 0; rs < 2; ++rs)
+      for (bool adaptive : {false, true})
+        for (bool spiking : {true, false})
+          for (int subset = 0; subset < 3; ++subset) {
+            lif_options o;
+            o.sg = static_cast<surrogate>(sg);
+            o.slope = sg == 2 ? 1.0 : 4.0;
+            o.reset = static_cast<reset_mode>(rs);
+            o.adaptive = adaptive;
+            o.spiking = spiking;
+            o.decay_input = subset == 2;  // the beta gradient then also reads the current
+            auto c = make_coeffs(N, gen);
+            for (auto* t : {&c.alpha, &c.beta}) *t = t->detach();
+            if (subset == 1) c.alpha.requires_grad_();
+            if (subset == 2) c.beta.requires_grad_();
+            auto in = (0.6 * torch::randn({T, B, N}, gen, torch::kDouble) + 0.5).requires_grad_();
+            auto ws = torch::randn({T, B, N}, gen, torch::kDouble);
+            auto wu = torch::randn({T, B, N}, gen, torch::kDouble);
+            auto f = lif_sequence(in, c, o);
+            auto r = reference(in, c, o);
+            ASSERT_TRUE(torch::equal(f[0], r[0].detach()));
+            ASSERT_LT(rel_err(f[1], r[1]), 1e-12);
+            auto lf = (f[0] * ws).sum() + (f[1] * wu).sum();
+            auto lr = (r[0] * ws).sum() + (r[1] * wu).sum();
+            std::vector<torch::Tensor> wrt = {in, c.theta};
+            if (subset == 1) wrt.push_back(c.alpha);
+            if (subset == 2) wrt.push_back(c.beta);
+            auto gf = torch::autograd::grad({lf}, wrt, {}, false, false, true);
+            auto gr = torch::autograd::grad({lr}, wrt, {}, false, false, true);
+            for (std::size_t k = 0; k < gf.size(); ++k)
+              EXPECT_LE(rel_err(gf[k], gr[k]), 1e-5)
+                  << "tensor " << k << " sg=" << sg << " reset=" << rs << " adaptive=" << adaptive
+                  << " spiking=" << spiking << " subset=" << subset;
+            ++checked;
+          }
+  EXPECT_EQ(checked, 72);
+}
+
+TEST(lif, forward_is_the_same_with_and_without_coefficient_gradients) {
+  // keep_vpost and the Decays template change what is stored, never the forward values
+  auto gen = at::detail::createCPUGenerator(12);
+  auto c = make_coeffs(7, gen);
+  auto in = torch::randn({40, 4, 7}, gen, torch::kDouble) + 0.4;
+  lif_options o;
+  o.adaptive = true;
+  auto a = lif_sequence(in, c, o);
+  lif_coeffs d = c;
+  for (auto* t : {&d.alpha, &d.beta, &d.theta, &d.v_reset, &d.b_adapt, &d.rho}) *t = t->detach();
+  auto b = lif_sequence(in, d, o);
+  torch::NoGradGuard ng;
+  auto e = lif_sequence(in, c, o);
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_TRUE(torch::equal(a[k].detach(), b[k]));
+    EXPECT_TRUE(torch::equal(a[k].detach(), e[k]));
+  }
+}
