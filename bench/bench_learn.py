@@ -19,6 +19,9 @@
    the SNN-delays model) and on dense input.
 3. ELM (d_m = 20, 5 inputs, T = 200, batch 32) forward + backward: hebb.learn.ELM vs the
    same equations as a Python loop in PyTorch.
+4. Langevin latent dynamics (LangevinFlow; T = 50, batch 32, D = 8) forward + backward:
+   hebb.learn.langevin_sequence (BAOAB loop and adjoint fused in C++) vs the same BAOAB
+   steps as a Python loop in PyTorch with autograd.
 Best of --repeats runs each; same thread count for every contestant.
 """
 import argparse
@@ -157,7 +160,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--crossover", action="store_true", help="sweep spike_linear vs dense over density")
-    ap.add_argument("--only", choices=("lif", "dcls", "elm"), help="run one section")
+    ap.add_argument("--only", choices=("lif", "dcls", "elm", "langevin"), help="run one section")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -171,6 +174,8 @@ def main():
         bench_dcls(a)
     if a.only in (None, "elm"):
         bench_elm(a)
+    if a.only in (None, "langevin"):
+        bench_langevin(a)
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 
 
@@ -273,6 +278,46 @@ def bench_elm(a):
     t_eh, t_ep = best(eh, a.repeats), best(ep, a.repeats)
     print("\n3. ELM d_m = 20, 5 inputs, T = 200, batch 32: forward + backward")
     print(f"hebb ELM {1e3 * t_eh:.1f} ms, Python loop {1e3 * t_ep:.1f} ms, speed-up {t_ep / t_eh:.2f}x")
+
+
+
+def langevin_python(z0, v0, f, xi, gamma, k, c, sigma, h):
+    """BAOAB (include/hebb/learn/langevin.hpp) one step at a time with torch ops."""
+    a = torch.exp(-gamma * h)
+    s = sigma * torch.sqrt((1 - a * a) / (2 * gamma))
+
+    def grad_u(z):
+        return k * z + c * (z - z.roll(-1, 1)) + c.roll(1, 0) * (z - z.roll(1, 1))
+
+    z, v, zs = z0, v0, []
+    for t in range(f.shape[0]):
+        v = v + h / 2 * (f[t] - grad_u(z))
+        z = z + h / 2 * v
+        v = a * v + s * xi[t]
+        z = z + h / 2 * v
+        v = v + h / 2 * (f[t] - grad_u(z))
+        zs.append(z)
+    return torch.stack(zs)
+
+
+def bench_langevin(a):
+    T_, B_, D = 50, 32, 8
+    f = torch.randn(T_, B_, D, requires_grad=True)
+    z0, v0 = torch.randn(B_, D), torch.randn(B_, D)
+    xi = hl.langevin_noise(T_, B_, D, 1)
+    p = [torch.full((D,), x).requires_grad_() for x in (0.5, 1.0, 0.2, 0.1)]
+
+    def lh():
+        hl.langevin_sequence(z0, v0, f, xi, *p, 0.1)[0].square().sum().backward()
+
+    def lp():
+        langevin_python(z0, v0, f, xi, *p, 0.1).square().sum().backward()
+    assert torch.allclose(hl.langevin_sequence(z0, v0, f, xi, *p, 0.1)[0],
+                          langevin_python(z0, v0, f, xi, *p, 0.1), atol=1e-5)
+    t_lh, t_lp = best(lh, a.repeats), best(lp, a.repeats)
+    print(f"\n4. Langevin latent dynamics, T = {T_}, batch {B_}, D = {D}: forward + backward")
+    print(f"hebb langevin_sequence {1e3 * t_lh:.2f} ms, Python loop {1e3 * t_lp:.1f} ms, "
+          f"speed-up {t_lp / t_lh:.1f}x")
 
 
 if __name__ == "__main__":

@@ -90,15 +90,16 @@ class LIF(nn.Module):
     reset ('subtract', 'zero'), detach_reset, decay_input, learn_intrinsic (False,
     True for all, or a tuple of 'tau_mem', 'tau_syn', 'threshold', 'v_reset'),
     adaptive with tau_adapt and b_adapt (ALIF). Per-neuron values may be tensors [N].
-    sparse_input=True computes the synaptic products from the nonzero inputs only
-    (exact; faster when a few percent of the inputs spike per step).
+    sparse_input (default True) computes the synaptic products from the nonzero inputs
+    only (exact up to summation order; switches to dense products above 30 % nonzeros,
+    so a dense input costs one extra scan); False always uses dense products.
     """
 
     def __init__(self, in_features, out_features, *, dt=1.0, tau_mem=10.0, tau_syn=None,
                  threshold=1.0, v_reset=0.0, surrogate="fast_sigmoid", slope=25.0,
                  reset="subtract", detach_reset=False, decay_input=False,
                  learn_intrinsic=False, bias=True, spiking=True, readout="membrane",
-                 adaptive=False, tau_adapt=100.0, b_adapt=1.8, sparse_input=False,
+                 adaptive=False, tau_adapt=100.0, b_adapt=1.8, sparse_input=True,
                  dtype=torch.float32):
         super().__init__()
         self.sparse_input = bool(sparse_input)
