@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmarks of hebb.analysis against straightforward peers, run in this script.
 
-  LZ76:   hebb (suffix array, linear) vs a plain-Python Kaspar-Schuster scan and the
+  LZ76:   hebb (packed parse, suffix array; linear) vs a plain-Python Kaspar-Schuster scan and the
           same scan in C (compiled here with gcc -O3); log-log slope of time vs n.
   HMM:    forward-backward (log space), and one EM iteration of the HMM-GLM (E-step and
           Fisher-scoring M-step), vs numpy/scipy implementations of the same maths.
@@ -67,6 +67,40 @@ def python_ks(s):
             else:
                 k = 1
     return c
+
+
+WMAZE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "rat_hc_nelpy",
+                     "w-maze", "spikes.mat")
+
+
+def wmaze_train(n):
+    """The busiest w-maze unit (tetrode 10, cluster 15, 461,464 spikes over 72 min, about
+    107 Hz: a multi-unit cluster) as a 0/1 train of n bins spanning its recording
+    (n = 1e7: bins of 0.43 ms, P(spike) = 0.046). None when the data are absent."""
+    if not os.path.exists(WMAZE):
+        return None
+    from scipy.io import loadmat
+    tets = loadmat(WMAZE)["spikes"][0, 0][0, 0].ravel()
+    units = [c.ravel()[0]["time"].ravel() for tet in tets if tet.dtype == object for c in tet.ravel()
+             if c.dtype.names and c.size and c.ravel()[0]["time"].size]
+    t = max(units, key=len) * 1000.0  # ms
+    t0, width = t.min(), (t.max() - t.min()) * (1 + 1e-12) / n
+    return A.binary_train(t, t0, t0 + width * n, width)
+
+
+def lz_inputs(n, rng):
+    """The n = 1e7 inputs of the LZ76 table: Bernoulli(p) trains, a 4-symbol source, the
+    worst cases of the packed parse (periodic, constant, random then constant) and a
+    binned real spike train."""
+    out = [(f"Bernoulli({p})", rng.random(n) < p) for p in (0.5, 0.3, 0.1, 0.05, 0.02)]
+    out += [("uniform on 4 symbols", rng.integers(0, 4, n)),
+            ("period 1000 (random block)", np.tile(rng.integers(0, 2, 1000), n // 1000)),
+            ("all zero", np.zeros(n)),
+            ("Bernoulli(0.5), then zeros (2/3)", np.r_[rng.random(n // 3) < 0.5, np.zeros(n - n // 3)])]
+    real = wmaze_train(n)
+    if real is not None:
+        out.append(("w-maze 107-Hz unit, 0.43-ms bins", real))
+    return out
 
 
 def best(f, repeats):
@@ -302,20 +336,18 @@ def main():
         print(f"hebb LZ76 log-log slope of time vs n: {slope:.2f} (1 = linear)")
 
         n = 10**7
-        print(f"\nLZ76 at n = {n} on other inputs [s] (best of 3); 'auto' gives skewed (low-entropy) inputs")
-        print("a packed-parse budget of n word comparisons before the suffix array takes over")
-        print(f"{'input':>26} {'C':>9} {'hebb auto':>10} {'hebb packed':>12} {'hebb SA':>9}")
-        inputs = [("Bernoulli(0.5)", (rng.random(n) < 0.5)), ("Bernoulli(0.3)", (rng.random(n) < 0.3)),
-                  ("Bernoulli(0.1)", (rng.random(n) < 0.1)), ("Bernoulli(0.02)", (rng.random(n) < 0.02)),
-                  ("uniform on 4 symbols", rng.integers(0, 4, n)), ("period 1000, random", np.tile(rng.integers(0, 2, 1000), n // 1000)),
-                  ("all zero", np.zeros(n))]
-        for name, x in inputs:
+        print(f"\nLZ76 at n = {n} on other inputs [s] (best of 3); 'auto' sends skewed (low-entropy) inputs")
+        print("straight to the suffix array, the others to the packed parse")
+        print(f"{'input':>34} {'C':>9} {'hebb auto':>10} {'hebb packed':>12} {'hebb SA':>9} {'SA alone':>9} {'packed/auto':>12}")
+        for name, x in lz_inputs(n, rng):
             x = x.astype(np.uint8)
             ta, ca = best(lambda: A.lz76(x), 3)
             tk, ck = best(lambda: A.lz76(x, method="packed"), 3)
             tsa, csa = best(lambda: A.lz76(x, method="suffix_array"), 3)
+            tso, _ = best(lambda: A.suffix_array(x.astype(np.int32), int(x.max()) + 1), 3)
             assert ca == ck == csa, (name, ca, ck, csa)
-            print(f"{name:>26} {ca:9d} {ta:10.3f} {tk:12.3f} {tsa:9.3f}")
+            print(f"{name:>34} {ca:9d} {ta:10.3f} {tk:12.3f} {tsa:9.3f} {tso:9.3f} {tk / ta:12.1f}")
+        print("load after the LZ76 tables:", os.getloadavg())
 
         print("\nHMM forward-backward, K = 3, log space, best of 3 [s]")
         print(f"{'T':>8} {'hebb':>9} {'numpy/scipy':>12} {'ratio':>7}")

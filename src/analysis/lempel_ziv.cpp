@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <hebb/analysis/suffix_array.hpp>
@@ -24,10 +25,12 @@ class rank_map {
     lo_ = *lo_it;
     const long double width = static_cast<long double>(*hi_it) - static_cast<long double>(*lo_it);
     if (width < (1 << 22)) {  // small range: a table
-      table_.assign(static_cast<std::size_t>(width) + 1, -1);
-      for (const T x : s) table_[static_cast<std::size_t>(x - lo_)] = 0;
-      for (auto& t : table_)
-        if (t == 0) t = k_++;
+      table_.assign(static_cast<std::size_t>(width) + 1, 0);
+      for (const T x : s) ++table_[static_cast<std::size_t>(x - lo_)];
+      for (auto& t : table_) {
+        if (t > 0) counts_.push_back(t);
+        t = t > 0 ? k_++ : -1;
+      }
       return;
     }
     sorted_.assign(s.begin(), s.end());
@@ -36,6 +39,8 @@ class rank_map {
     k_ = static_cast<std::int32_t>(sorted_.size());
   }
   std::int32_t k() const { return k_; }
+  // How often each rank occurs (empty for symbols spread over a wide range).
+  const std::vector<std::int64_t>& counts() const { return counts_; }
   std::int32_t operator()(T x) const {
     if (!table_.empty()) return table_[static_cast<std::size_t>(x - lo_)];
     return static_cast<std::int32_t>(std::lower_bound(sorted_.begin(), sorted_.end(), x) - sorted_.begin());
@@ -46,13 +51,35 @@ class rank_map {
   std::int32_t k_ = 0;
   std::vector<std::int32_t> table_;
   std::vector<T> sorted_;
+  std::vector<std::int64_t> counts_;
 };
 
-template <class T>
-std::vector<std::int32_t> ranked(std::span<const T> s, const rank_map<T>& rank) {
-  std::vector<std::int32_t> r(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) r[i] = rank(s[i]);
-  return r;
+// The packed layout: log2 of the bits per symbol, and the q-gram length in bits,
+// about log2(n) - 5 (buckets of ~32 positions on uniform input).
+int packed_log_bits(std::int32_t k) { return k <= 2 ? 0 : k <= 4 ? 1 : k <= 16 ? 2 : 3; }
+int packed_qbits(std::size_t n, int bits) {
+  const int lg = std::bit_width(n | 1) - 1;
+  return std::clamp(lg - 5, bits, 24) / bits * bits;
+}
+// A bucket scan costs about sq / n word comparisons per phrase, sq = the sum of the
+// squared bucket sizes. Skewed: more than `factor` times that of uniform buckets.
+bool skewed_buckets(double sq, std::size_t n, int qbits, double factor = 64) {
+  const double nd = static_cast<double>(n);
+  return sq > factor * (nd + nd * nd / std::ldexp(1.0, qbits)) + 4096;
+}
+// The sq an i.i.d. source with the symbol counts c would give, E sq ~ n + n^2
+// (sum_x p_x^2)^q, more than 16 times that of uniform buckets: decides without
+// building the packed index. 16 is where the two parses take the same time on
+// Bernoulli(p) bits at n = 10^7 (p = 0.3, factor 14; at p = 0.25, factor 54, the
+// packed parse takes twice as long as the suffix array).
+bool iid_skewed(const std::vector<std::int64_t>& c, std::size_t n) {
+  if (c.empty() || n == 0) return false;
+  const int bits = 1 << packed_log_bits(static_cast<std::int32_t>(c.size()));
+  const int qbits = packed_qbits(n, bits);
+  double p2 = 0;
+  const double nd = static_cast<double>(n);
+  for (const std::int64_t x : c) p2 += (static_cast<double>(x) / nd) * (static_cast<double>(x) / nd);
+  return skewed_buckets(nd + nd * nd * std::pow(p2, qbits / bits), n, qbits, 16);
 }
 
 // ---------------------------------------------------------------------------------
@@ -79,9 +106,8 @@ std::vector<std::int32_t> ranked(std::span<const T> s, const rank_map<T>& rank) 
 class packed_parser {
  public:
   template <class T>
-  packed_parser(std::span<const T> s, const rank_map<T>& rank, int depth_offset = 5) : n_(s.size()) {
-    const std::int32_t k = rank.k();
-    log_bits_ = k <= 2 ? 0 : k <= 4 ? 1 : k <= 16 ? 2 : 3;
+  packed_parser(std::span<const T> s, const rank_map<T>& rank) : n_(s.size()) {
+    log_bits_ = packed_log_bits(rank.k());
     bits_ = 1 << log_bits_;
     per_word_ = static_cast<std::size_t>(64 / bits_);
     const std::size_t n_words = n_ * static_cast<std::size_t>(bits_) / 64 + 4;
@@ -100,11 +126,8 @@ class packed_parser {
         words_[w] = v;
       }
     }
-    // q-gram length: about log2(n) - depth_offset bits (buckets of ~2^depth_offset positions)
-    const int lg = std::bit_width(n_ | 1) - 1;
-    const int b = std::clamp(lg - depth_offset, bits_, 24);
-    q_ = static_cast<std::size_t>(b / bits_);
-    qbits_ = static_cast<int>(q_) * bits_;
+    qbits_ = packed_qbits(n_, bits_);
+    q_ = static_cast<std::size_t>(qbits_ / bits_);
     const std::size_t nb = std::size_t{1} << qbits_;
     bucket_.reset(nb + 1);
     for (std::size_t c = 0; c <= nb; ++c) bucket_[c] = {0, none};
@@ -115,7 +138,7 @@ class packed_parser {
       sq += m * m;
       bucket_[c + 1].start += bucket_[c].start;
     }
-    skewed_ = sq > 64 * (static_cast<std::uint64_t>(n_) + (static_cast<std::uint64_t>(n_) * n_ >> qbits_)) + 4096;
+    skewed_ = skewed_buckets(static_cast<double>(sq), n_, qbits_);
     pos_.reset(n_);
     {
       std::vector<std::uint32_t> fill(nb);
@@ -142,11 +165,12 @@ class packed_parser {
     }
   }
 
+  // Skewed bucket sizes (low-entropy or repetitive input) predict long bucket scans.
   bool skewed() const { return skewed_; }
 
   // Parse from phrase start i; returns where it stopped: past n when done, or the
-  // phrase start at which the scan budget ran out.
-  // The scan budget is budget_per_symbol * n word comparisons.
+  // phrase start at which the scan budget of budget_per_symbol * n word comparisons
+  // ran out.
   template <class F>
   std::size_t run(std::size_t i, std::size_t& count, F&& on_phrase, std::uint64_t budget_per_symbol) const {
     std::uint64_t budget = budget_per_symbol * static_cast<std::uint64_t>(n_) + 4096;
@@ -221,43 +245,67 @@ class packed_parser {
   std::vector<std::size_t> level_;
 };
 
-// The suffix-array parse from phrase start i: the longest earlier match at i is
-// reached at one of the two suffixes adjacent to i in suffix-array order among those
-// that start earlier in the text (previous / next smaller value).
-template <class F>
-std::size_t parse_sa(const std::vector<std::int32_t>& t, std::int32_t k, std::size_t i0, std::size_t& count,
+// The suffix-array parse from phrase start i0 over the ranked text t[0..n) (symbols in
+// [0, k), followed by 8 padding symbols): the longest earlier match at i is reached at
+// one of the two suffixes adjacent to i in suffix-array order among those that start
+// earlier in the text, its previous and next smaller values (psv, nsv). One pass over
+// the suffix array with a stack of increasing positions gives both: a position's psv
+// is the entry below it on the stack, its nsv the position that pops it. Both are
+// written when it is popped, one 8-byte random write per position.
+template <class Sym, class F>
+std::size_t parse_sa(const std::vector<Sym>& t, std::size_t n_sym, std::int32_t k, std::size_t i0, std::size_t& count,
                      F&& on_phrase) {
-  const std::int64_t n = static_cast<std::int64_t>(t.size());
-  std::vector<std::int32_t> psv(static_cast<std::size_t>(n)), nsv(static_cast<std::size_t>(n), -1);
+  const std::int64_t n = static_cast<std::int64_t>(n_sym);
+  struct neighbours {
+    std::int32_t psv, nsv;  // -1: none
+  };
+  detail::huge_buffer<neighbours> near(n_sym);
   {
-    const std::vector<std::int32_t> sa = suffix_array(t, k);
-    std::vector<std::int32_t> stack;
-    stack.reserve(1024);
-    for (std::int64_t r = 0; r < n; ++r) {
-      const std::int32_t i = sa[r];
-      while (!stack.empty() && stack.back() > i) {
-        nsv[stack.back()] = i;
-        stack.pop_back();
-      }
-      psv[i] = stack.empty() ? -1 : stack.back();
-      stack.push_back(i);
+    const std::vector<std::int32_t> sa = suffix_array(std::span<const Sym>(t.data(), n_sym), k);
+    detail::huge_buffer<std::int32_t> stack(n_sym + 1);  // stack[0] = -1 lies below every position
+    std::size_t top = 0;
+    stack[0] = -1;
+    for (const std::int32_t i : sa) {
+      for (; stack[top] > i; --top) near[static_cast<std::size_t>(stack[top])] = {stack[top - 1], i};
+      stack[++top] = i;
     }
+    for (; top > 0; --top) near[static_cast<std::size_t>(stack[top])] = {stack[top - 1], -1};
   }
   auto lcp = [&](std::int64_t j, std::int64_t i) {  // j < i; overlap allowed
+    const std::int64_t rem = n - i;
     std::int64_t l = 0;
-    while (i + l < n && t[j + l] == t[i + l]) ++l;
-    return l;
+    if constexpr (sizeof(Sym) == 1 && std::endian::native == std::endian::little) {
+      for (; l < rem; l += 8) {  // 8 symbols at a time (the padding keeps the reads inside t)
+        std::uint64_t a, b;
+        std::memcpy(&a, &t[static_cast<std::size_t>(j + l)], 8);
+        std::memcpy(&b, &t[static_cast<std::size_t>(i + l)], 8);
+        if (a != b) return std::min(rem, l + (std::countr_zero(a ^ b) >> 3));
+      }
+      return rem;
+    } else {
+      while (l < rem && t[static_cast<std::size_t>(j + l)] == t[static_cast<std::size_t>(i + l)]) ++l;
+      return l;
+    }
   };
   std::int64_t i = static_cast<std::int64_t>(i0);
   while (i < n) {
+    const neighbours nb = near[static_cast<std::size_t>(i)];
     std::int64_t m = 0;
-    if (psv[i] >= 0) m = lcp(psv[i], i);
-    if (nsv[i] >= 0) m = std::max(m, lcp(nsv[i], i));
+    if (nb.psv >= 0) m = lcp(nb.psv, i);
+    if (nb.nsv >= 0) m = std::max(m, lcp(nb.nsv, i));
     on_phrase(static_cast<std::size_t>(i));
     ++count;
     i += m + 1;  // copy of length m plus one innovation (the last phrase may end early)
   }
   return count;
+}
+
+// The ranks of s, followed by 8 padding symbols.
+template <class Sym, class T>
+std::vector<Sym> ranked(std::span<const T> s, const rank_map<T>& rank) {
+  std::vector<Sym> r(s.size() + 8, 0);
+  for (std::size_t i = 0; i < s.size(); ++i) r[i] = static_cast<Sym>(rank(s[i]));
+  return r;
 }
 
 template <class T, class F>
@@ -268,13 +316,22 @@ std::size_t parse(std::span<const T> s, lz76_method method, F&& on_phrase) {
     throw Error("lz76: length {} too long (at most 2^31 - 2 symbols)", n);
   const rank_map<T> rank(s);
   std::size_t count = 0, i = 0;
-  if (method != lz76_method::suffix_array && rank.k() <= 256) {
-    // skewed buckets predict long scans per phrase, but periodic input has few phrases:
-    // try it on a small budget (at most a few word comparisons per symbol are lost)
+  // automatic: skewed symbol frequencies (low entropy, e.g. binned spike trains) predict
+  // long bucket scans and go straight to the suffix array. Otherwise the packed parse
+  // runs, on a budget of 16 word comparisons per symbol, or of 1 when its q-gram
+  // buckets are skewed all the same (periodic input: huge buckets but few phrases).
+  // The suffix-array parse takes over wherever the budget runs out.
+  const bool automatic = method == lz76_method::automatic;
+  if (method != lz76_method::suffix_array && rank.k() <= 256 && !(automatic && iid_skewed(rank.counts(), n))) {
     const packed_parser pp(s, rank);
-    i = pp.run(0, count, on_phrase, method == lz76_method::automatic && pp.skewed() ? 1 : 16);
+    i = pp.run(0, count, on_phrase, automatic && pp.skewed() ? 1 : 16);
   }
-  if (i < n) parse_sa(ranked(s, rank), rank.k(), i, count, on_phrase);
+  if (i < n) {
+    if (rank.k() <= 255)
+      parse_sa(ranked<std::uint8_t>(s, rank), n, rank.k(), i, count, on_phrase);
+    else
+      parse_sa(ranked<std::int32_t>(s, rank), n, rank.k(), i, count, on_phrase);
+  }
   return count;
 }
 

@@ -143,3 +143,23 @@ def test_real_retina_trains_have_complexity_below_their_marginal_entropy():
         assert c < H(x.mean())
         values[cond] = c
     assert values["high_light"] > values["low_light"]
+
+
+def test_methods_agree_on_a_real_binned_spike_train():
+    # w-maze, tetrode 10 / cluster 15 (about 107 Hz, multi-unit): its first 1000 s in
+    # 1-ms bins, P(spike) = 0.13.
+    # Low entropy: the default goes straight to the suffix array; the packed parse (an
+    # independent algorithm) and the quadratic scan must give the same phrases and C.
+    path = DATA / "rat_hc_nelpy" / "w-maze" / "spikes.mat"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    from scipy.io import loadmat
+    tets = loadmat(path)["spikes"][0, 0][0, 0].ravel()
+    units = [c.ravel()[0]["time"].ravel() for tet in tets if tet.dtype == object for c in tet.ravel()
+             if c.dtype.names and c.size and c.ravel()[0]["time"].size]
+    t = max(units, key=len) * 1000.0
+    x = A.binary_train(t, t.min(), t.min() + 1e6, 1.0)
+    assert len(x) == 10**6 and 0.1 < x.mean() < 0.16
+    head = x[:20_000]
+    assert A.lz76(head) == A.lz76_quadratic(head)
+    assert A.lz76(x) == A.lz76(x, method="packed") == A.lz76(x, method="suffix_array")

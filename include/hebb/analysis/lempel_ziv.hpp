@@ -17,18 +17,24 @@
 //  - suffix_array: the longest earlier match at i is reached at one of the two suffixes
 //    adjacent to i in suffix-array order that start before i (the previous and next
 //    smaller values, Kärkkäinen, Kempa & Puglisi, CPM 2013): O(n) after an O(n) suffix
-//    array (SA-IS). Any alphabet, any input.
+//    array (SA-IS, suffix_array.hpp: a byte text at the top level for <= 255 symbols,
+//    and for binary input the LMS substrings 0^a 1^b named from their run lengths
+//    without a sorting round). Any alphabet, any input. The fast method on low-entropy
+//    input: 10^7 Bernoulli(0.02..0.1) bits in 0.2-0.35 s of CPU on the dev machine.
 //  - packed (alphabets of <= 256 symbols): symbols packed 1/2/4/8 bits per symbol,
-//    positions bucketed by their first q ≈ log2(n) - 3 bits, first occurrences of every
+//    positions bucketed by their first q ≈ log2(n) - 5 bits, first occurrences of every
 //    prefix of up to q symbols tabulated; a phrase's copy length is found from those
 //    tables (< q symbols) or by comparing against the earlier positions of its bucket,
-//    64 bits at a time. No suffix array; 3-4x faster on high-entropy input. The bucket
-//    scans are capped at O(n) work; past the cap (repetitive input) the parse continues
-//    with the suffix-array method from the current phrase, so the worst case stays O(n).
-//  - automatic: packed unless the alphabet is larger than 256; when the bucket sizes show
-//    a skewed (low-entropy) input, the packed parse gets a budget of only n word
-//    comparisons, so low-entropy input moves to the suffix array early while periodic
-//    input (huge buckets but few phrases) still finishes packed.
+//    64 bits at a time. No suffix array; about 3x faster on high-entropy input, but
+//    the buckets of a low-entropy input are skewed and their scans long. The scans are
+//    capped at O(n) work; past the cap (repetitive input) the parse continues with the
+//    suffix-array method from the current phrase, so the worst case stays O(n).
+//  - automatic: the suffix array when the symbol frequencies predict skewed buckets
+//    (an i.i.d. source with those frequencies would give 16x the bucket-scan work of
+//    uniform buckets: at n = 10^7 Bernoulli(p) with p < 0.29 or > 0.71, and binned
+//    spike trains) or the alphabet is larger than 256; otherwise packed, with a budget
+//    of n word comparisons (instead of 16 n) when the q-gram buckets themselves are
+//    skewed (periodic input: huge buckets but few phrases).
 // The textbook Kaspar-Schuster scan is kept as lz76_complexity_quadratic for tests and
 // benchmarks.
 #include <cstddef>

@@ -83,8 +83,8 @@ TEST(lempel_ziv, packed_and_suffix_array_parses_equal_quadratic_scan) {
   hebb::counter_rng r(21, hebb::stream::analysis, 3);
   for (int trial = 0; trial < 300; ++trial) {
     const std::size_t n = 1 + r.below(trial % 10 == 0 ? 5000 : 400);
-    const std::uint64_t ks[] = {2, 3, 4, 5, 16, 17, 200, 256, 300};
-    const std::uint64_t k = ks[static_cast<std::size_t>(trial) % 9];
+    const std::uint64_t ks[] = {2, 3, 4, 5, 16, 17, 200, 255, 256, 300};
+    const std::uint64_t k = ks[static_cast<std::size_t>(trial) % 10];
     std::vector<std::int64_t> s(n);
     const int kind = trial % 4;  // 0 random, 1 periodic, 2 low entropy, 3 random then constant
     const std::size_t period = 1 + r.below(9);
@@ -114,6 +114,10 @@ TEST(lempel_ziv, handover_to_suffix_array_on_long_repetitive_input) {
   std::vector<std::int64_t> periodic(300000);
   for (std::size_t i = 0; i < periodic.size(); ++i) periodic[i] = static_cast<std::int64_t>((i * 7 / 3) % 5);
   expect_all_methods_equal(periodic, "periodic, n = 3e5");
+  // n = 5e5 at p = 0.1: the default goes straight to the suffix array, the packed
+  // parse (an independent algorithm) scans its skewed buckets
+  const auto spike_like = bernoulli(0.1, 500000, 41);
+  EXPECT_EQ(lz76_phrases(spike_like), lz76_phrases(spike_like, lz76_method::packed));
   const std::vector<std::int64_t> zeros(1000000, 0);
   EXPECT_EQ(lz76_complexity(zeros, lz76_method::packed), 2u);  // 0 | 000...0
   EXPECT_EQ(lz76_complexity(zeros, lz76_method::suffix_array), 2u);
@@ -142,6 +146,58 @@ TEST(suffix_array, equals_brute_force_sort) {
     ASSERT_EQ(suffix_array(s, k), ref) << "trial " << trial;
   }
   EXPECT_THROW(suffix_array(std::vector<std::int32_t>{0, 3}, 2), hebb::Error);
+}
+
+namespace {
+std::vector<std::int32_t> brute_force_suffix_array(const std::vector<std::int32_t>& s) {
+  std::vector<std::int32_t> ref(s.size());
+  std::iota(ref.begin(), ref.end(), 0);
+  std::sort(ref.begin(), ref.end(), [&](int a, int b) {
+    return std::lexicographical_compare(s.begin() + a, s.end(), s.begin() + b, s.end());
+  });
+  return ref;
+}
+}  // namespace
+
+// The byte-text top level and the closed-form naming of binary LMS substrings (runs
+// 0^a 1^b) against brute-force sorting: sparse and dense binary texts, texts opening and
+// closing with either symbol, runs long enough that the (a, b) table exceeds the text
+// (the generic naming then runs), alphabets up to 255 (byte text) and 256 (32-bit text).
+TEST(suffix_array, byte_text_and_binary_runs_equal_brute_force_sort) {
+  hebb::counter_rng r(8, hebb::stream::analysis, 4);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = 1 + r.below(trial % 10 == 0 ? 3000 : 300);
+    const int kind = trial % 5;
+    const double p = kind == 0 ? 0.02 : kind == 1 ? 0.1 : kind == 2 ? 0.5 : 0.9;
+    std::vector<std::int32_t> s(n);
+    std::int32_t k = 2;
+    if (kind == 4) {
+      k = trial % 2 ? 255 : 256;
+      for (auto& x : s) x = static_cast<std::int32_t>(r.below(r.below(2) ? 3 : static_cast<std::uint64_t>(k)));
+    } else {
+      for (auto& x : s) x = r.uniform() < p ? 1 : 0;
+    }
+    const auto ref = brute_force_suffix_array(s);
+    ASSERT_EQ(suffix_array(s, k), ref) << "trial " << trial;
+    if (k <= 255) {
+      const std::vector<std::uint8_t> b(s.begin(), s.end());
+      ASSERT_EQ(suffix_array(b, k), ref) << "trial " << trial << " (bytes)";
+    }
+  }
+  for (const std::size_t a : {1u, 700u, 3000u}) {  // 0^a 1^a 0 1 0^a 1 ...: huge runs
+    std::vector<std::int32_t> s;
+    for (int rep = 0; rep < 3; ++rep) {
+      s.insert(s.end(), a, 0);
+      s.insert(s.end(), a, 1);
+      s.push_back(0);
+      s.push_back(1);
+    }
+    EXPECT_EQ(suffix_array(s, 2), brute_force_suffix_array(s)) << "runs of " << a;
+  }
+  EXPECT_TRUE(suffix_array(std::vector<std::uint8_t>{}, 2).empty());
+  EXPECT_EQ(suffix_array(std::vector<std::uint8_t>{1}, 2), std::vector<std::int32_t>{0});
+  EXPECT_THROW(suffix_array(std::vector<std::uint8_t>{0, 1}, 256), hebb::Error);
+  EXPECT_THROW(suffix_array(std::vector<std::uint8_t>{0, 2}, 2), hebb::Error);
 }
 
 // SYSTEMS.md section 2: |c - H(p)| <= 0.03 at n = 1e5 for 0.1 <= p <= 0.9.
