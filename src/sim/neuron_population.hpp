@@ -1,11 +1,33 @@
 #pragma once
 // The population of a neuron model with state of type T (float or double).
+#include <algorithm>
 #include <cmath>
+#include <span>
+#include <new>
+#include <vector>
 
 #include <hebb/core/rng.hpp>
 #include <hebb/sim/population.hpp>
 
 namespace hebb::sim {
+
+// Allocates on 64-byte boundaries, so the models' 512-bit loads and stores of state
+// and input arrays never straddle two cache lines (measured: the LIF update without
+// its exp runs 1.3x faster aligned). Thread ranges and update blocks start on
+// multiples of 64 neurons, so they stay aligned too.
+template <class T>
+struct cache_aligned {
+  using value_type = T;
+  static constexpr std::align_val_t align{64};
+  cache_aligned() = default;
+  template <class U>
+  cache_aligned(const cache_aligned<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), align)); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, align); }
+  bool operator==(const cache_aligned&) const = default;
+};
+template <class T>
+using aligned_vector = std::vector<T, cache_aligned<T>>;
 
 // 40 bits of neuron gid, the rest the drive id: distinct RNG entities per drive.
 inline std::uint64_t drive_entity(std::uint32_t id, std::uint64_t gid) {
@@ -32,10 +54,10 @@ public:
     if (d_new != depth_) {
       // keep pending input: the event due at absolute step s sits at slot s % depth
       for (auto& r : ring_) {
-        std::vector<T> grown(d_new * size(), T(0));
+        aligned_vector<T> grown(d_new * stride_, T(0));
         for (std::size_t s = 0; s < depth_; ++s) {
           const std::uint64_t due = now_ + ((s + depth_ - now_ % depth_) % depth_);
-          std::copy_n(r.begin() + s * size(), size(), grown.begin() + (due % d_new) * size());
+          std::copy_n(r.begin() + s * stride_, size(), grown.begin() + (due % d_new) * stride_);
         }
         r.swap(grown);
       }
@@ -45,28 +67,49 @@ public:
   }
   std::uint32_t max_delay() const override { return depth_ == 0 ? 0 : static_cast<std::uint32_t>(depth_ - 1); }
 
-  void deliver(receptor port, std::uint64_t step, const std::uint32_t* tgt, const float* w,
-               const std::uint16_t* d, std::uint16_t d_const, std::size_t n) override {
+  // One call per projection and step: the slot is found once, and the next spike's
+  // row is prefetched while this one is added (rows sit in L3 or memory; the ring
+  // slot in L2). Per target, events are added in spike order then synapse order, as
+  // for every thread count.
+  void deliver(receptor port, std::uint64_t step, std::span<const std::uint32_t> spikes, const synapse_rows& syn,
+               std::size_t lo, std::size_t hi) override {
     T* __restrict ring = ring_[static_cast<int>(port)].data();
-    const std::size_t base = step % depth_, N = size();
-    if (d) {
-      for (std::size_t j = 0; j < n; ++j) {
-        std::size_t slot = base + d[j];
-        if (slot >= depth_) slot -= depth_;
-        ring[slot * N + tgt[j]] += T(w[j]);
+    const std::size_t base = step % depth_;
+    const bool whole = lo == 0 && hi >= size();
+    const std::uint32_t* __restrict tgt = syn.targets;
+    const float* __restrict w = syn.weights;
+    const std::uint16_t* d = syn.delays;
+    std::size_t slot = base + syn.d_const;
+    if (slot >= depth_) slot -= depth_;
+    T* __restrict row = ring + slot * stride_;
+    const std::size_t n = spikes.size();
+    for (std::size_t q = 0; q < n; ++q) {
+      std::size_t b = syn.row_ptr[spikes[q]], e = syn.row_ptr[spikes[q] + 1];
+      if (q + 1 < n) {
+        const std::size_t nb = syn.row_ptr[spikes[q + 1]];
+        __builtin_prefetch(tgt + nb);
+        __builtin_prefetch(w + nb);
       }
-    } else {
-      std::size_t slot = base + d_const;
-      if (slot >= depth_) slot -= depth_;
-      T* __restrict row = ring + slot * N;
-      for (std::size_t j = 0; j < n; ++j) row[tgt[j]] += T(w[j]);
+      if (!whole) {
+        b = static_cast<std::size_t>(std::lower_bound(tgt + b, tgt + e, static_cast<std::uint32_t>(lo)) - tgt);
+        e = static_cast<std::size_t>(std::lower_bound(tgt + b, tgt + e, static_cast<std::uint32_t>(hi)) - tgt);
+      }
+      if (d) {
+        for (std::size_t j = b; j < e; ++j) {
+          std::size_t sl = base + d[j];
+          if (sl >= depth_) sl -= depth_;
+          ring[sl * stride_ + tgt[j]] += T(w[j]);
+        }
+      } else {
+        for (std::size_t j = b; j < e; ++j) row[tgt[j]] += T(w[j]);
+      }
     }
   }
 
   void update(const step_context& ctx, std::size_t begin, std::size_t end,
               std::vector<std::uint32_t>& spikes) override {
     now_ = ctx.step;
-    const std::size_t slot = (ctx.step % depth_) * size();
+    const std::size_t slot = (ctx.step % depth_) * stride_;
     T* in[2] = {ring_[0].data() + slot, ring_[1].data() + slot};
     for (const auto& dr : poisson_) add_poisson_events(dr, ctx, begin, end, in[static_cast<int>(dr.port)]);
     const T* iext = i_const_.data();
@@ -83,7 +126,7 @@ public:
     }
     T* ptrs[16];
     for (std::size_t j = 0; j < var_.size(); ++j) ptrs[j] = var_[j].data();
-    const step_args<T> args{ptrs, in[0], in[1], iext, begin, end, &spikes};
+    const step_args<T> args{ptrs, in[0], in[1], iext, begin, end, &spikes, has_current_ || !noise_.empty()};
     Model::step(c_, args);
   }
 
@@ -100,6 +143,7 @@ public:
     i_step_.assign(size(), T(0));
   }
   void add_current(std::size_t begin, std::size_t end, double delta) override {
+    has_current_ = has_current_ || (begin < end && delta != 0);
     for (std::size_t k = begin; k < end; ++k) i_const_[k] += T(delta);
   }
 
@@ -163,11 +207,14 @@ private:
   model_info info_;
   typename Model::template coeffs<T> c_{};
   double dt_ = 0;
-  std::vector<std::vector<T>> var_;
-  std::vector<T> ring_[2];
+  std::vector<aligned_vector<T>> var_;
+  aligned_vector<T> ring_[2];
   std::size_t depth_ = 0;
+  // ring row length: the size rounded up to whole cache lines, so every slot is aligned
+  const std::size_t stride_ = (size() + 64 / sizeof(T) - 1) / (64 / sizeof(T)) * (64 / sizeof(T));
   std::uint64_t now_ = 0;
-  std::vector<T> i_const_, i_step_;
+  aligned_vector<T> i_const_, i_step_;
+  bool has_current_ = false;  // i_const_ was ever changed (else all zero)
   std::vector<poisson_drive> poisson_;
   std::vector<noise_drive> noise_;
   std::vector<double> cdf_;

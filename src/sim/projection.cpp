@@ -287,20 +287,9 @@ void projection::set_rule(std::unique_ptr<synapse_rule> r, double dt) {
 
 void projection::deliver(std::uint64_t step, std::span<const std::uint32_t> spikes, std::size_t lo,
                          std::size_t hi) const {
-  const bool whole = lo == 0 && hi >= post_->size();
-  const std::uint16_t* d = delays_.empty() ? nullptr : delays_.data();
-  for (const std::uint32_t s : spikes) {
-    std::size_t b = row_ptr_[s], e = row_ptr_[s + 1];
-    if (!whole) {
-      const auto* first = targets_.data() + b;
-      const auto* last = targets_.data() + e;
-      b = static_cast<std::size_t>(std::lower_bound(first, last, lo) - targets_.data());
-      e = static_cast<std::size_t>(std::lower_bound(targets_.data() + b, last, hi) - targets_.data());
-    }
-    if (b < e)
-      post_->deliver(port_, step, targets_.data() + b, weights_.data() + b, d ? d + b : nullptr,
-                     const_delay_, e - b);
-  }
+  const synapse_rows rows{row_ptr_.data(), targets_.data(), weights_.data(),
+                          delays_.empty() ? nullptr : delays_.data(), const_delay_};
+  post_->deliver(port_, step, spikes, rows, lo, hi);
 }
 
 }  // namespace hebb::sim

@@ -18,8 +18,8 @@ public:
   using population::population;
   void prepare(double dt, std::uint32_t) override { dt_ = dt; }
   std::uint32_t max_delay() const override { return 0; }
-  void deliver(receptor, std::uint64_t, const std::uint32_t*, const float*, const std::uint16_t*,
-               std::uint16_t, std::size_t) override {
+  void deliver(receptor, std::uint64_t, std::span<const std::uint32_t>, const synapse_rows&, std::size_t,
+               std::size_t) override {
     throw Error("population '{}' is a {} source and takes no input", name(), info().name);
   }
   void add_poisson(poisson_drive) override { no_input(); }

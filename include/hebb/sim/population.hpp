@@ -6,6 +6,7 @@
 // population per step, the model's loop inside.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,16 @@ struct poisson_drive {
 struct noise_drive {
   std::uint32_t id = 0;
   double mean = 0, sd = 0;
+};
+
+// The synapses of a projection as the target population reads them: CSR by source,
+// row i is [row_ptr[i], row_ptr[i+1]) with targets ascending.
+struct synapse_rows {
+  const std::uint64_t* row_ptr;
+  const std::uint32_t* targets;
+  const float* weights;
+  const std::uint16_t* delays;  // [steps] per synapse, or nullptr: all d_const
+  std::uint16_t d_const;
 };
 
 struct step_context {
@@ -54,11 +65,10 @@ public:
   virtual void prepare(double dt, std::uint32_t max_delay) = 0;
   virtual std::uint32_t max_delay() const = 0;
 
-  // Adds weights w[0..n) to targets tgt[0..n) on `port`, arriving `delay` steps
-  // after `step` (per synapse if d != nullptr, else d_const).
-  virtual void deliver(receptor port, std::uint64_t step, const std::uint32_t* tgt,
-                       const float* w, const std::uint16_t* d, std::uint16_t d_const,
-                       std::size_t n) = 0;
+  // Adds the synapses of the sources in `spikes` (which fired at `step`) whose
+  // targets lie in [lo, hi) to the input arriving after their delays, on `port`.
+  virtual void deliver(receptor port, std::uint64_t step, std::span<const std::uint32_t> spikes,
+                       const synapse_rows& rows, std::size_t lo, std::size_t hi) = 0;
 
   // One step for neurons [begin, end): drives, model step; spiking local indices
   // are appended to `spikes` in increasing order.

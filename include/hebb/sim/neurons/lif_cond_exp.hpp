@@ -54,6 +54,16 @@ struct lif_cond_exp {
 
   template <class T>
   static void step(const coeffs<T>& c, const step_args<T>& a) {
+    if (a.has_i_ext)
+      run<true>(c, a);
+    else
+      run<false>(c, a);
+  }
+
+  // ext = false: no injected current, a zero constant instead of reading i_ext.
+  template <bool ext, class T>
+  static void run(const coeffs<T>& coefficients, const step_args<T>& a) {
+    const coeffs<T> c = coefficients;  // a local copy: the stores below cannot alias it
     T* __restrict vm = a.var[v];
     T* __restrict ge = a.var[g_exc];
     T* __restrict gi = a.var[g_inh];
@@ -61,18 +71,23 @@ struct lif_cond_exp {
     T* __restrict ine = a.in_exc;
     T* __restrict ini = a.in_inh;
     const T* __restrict iext = a.i_ext;
-#pragma omp simd
-    for (std::size_t k = a.begin; k < a.end; ++k) {
-      const T gtot = c.g_leak + ge[k] + gi[k];
-      const T vinf = (c.gl_el + ge[k] * c.e_exc + gi[k] * c.e_inh + c.i_offset + iext[k]) / gtot;
-      const T vnew = vinf + (vm[k] - vinf) * exp_simd(c.neg_h_over_c * gtot);
-      vm[k] = refractory_hold(vnew, c.v_reset, rf[k]);
-      ge[k] = ge[k] * c.p_exc + ine[k];
-      gi[k] = gi[k] * c.p_inh + ini[k];
-      ine[k] = T(0);
-      ini[k] = T(0);
+    for (std::size_t b = a.begin; b < a.end; b += update_block) {
+      const std::size_t e = std::min(a.end, b + update_block);
+      int fired = 0;  // any neuron of the block at threshold: then the scan below
+#pragma omp simd reduction(| : fired)
+      for (std::size_t k = b; k < e; ++k) {
+        const T gtot = c.g_leak + ge[k] + gi[k];
+        const T vinf = (c.gl_el + ge[k] * c.e_exc + gi[k] * c.e_inh + c.i_offset + (ext ? iext[k] : T(0))) / gtot;
+        const T vnew = vinf + (vm[k] - vinf) * exp_simd(c.neg_h_over_c * gtot);
+        vm[k] = refractory_hold(vnew, c.v_reset, rf[k]);
+        fired |= vm[k] >= c.v_thresh;
+        ge[k] = ge[k] * c.p_exc + ine[k];
+        gi[k] = gi[k] * c.p_inh + ini[k];
+        ine[k] = T(0);
+        ini[k] = T(0);
+      }
+      if (fired) spike_and_reset(a, b, e, vm, rf, c.v_thresh, c.v_reset, c.refrac_steps);
     }
-    spike_and_reset(a, vm, rf, c.v_thresh, c.v_reset, c.refrac_steps);
   }
 };
 

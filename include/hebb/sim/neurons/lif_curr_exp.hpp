@@ -53,6 +53,16 @@ struct lif_curr_exp {
 
   template <class T>
   static void step(const coeffs<T>& c, const step_args<T>& a) {
+    if (a.has_i_ext)
+      run<true>(c, a);
+    else
+      run<false>(c, a);
+  }
+
+  // ext = false: no injected current, a zero constant instead of reading i_ext.
+  template <bool ext, class T>
+  static void run(const coeffs<T>& coefficients, const step_args<T>& a) {
+    const coeffs<T> c = coefficients;  // a local copy: the stores below cannot alias it
     T* __restrict vm = a.var[v];
     T* __restrict ie = a.var[i_exc];
     T* __restrict ii = a.var[i_inh];
@@ -60,17 +70,22 @@ struct lif_curr_exp {
     T* __restrict ine = a.in_exc;
     T* __restrict ini = a.in_inh;
     const T* __restrict iext = a.i_ext;
-#pragma omp simd
-    for (std::size_t k = a.begin; k < a.end; ++k) {
-      const T vnew = c.v_rest + (vm[k] - c.v_rest) * c.p22 + ie[k] * c.p21e + ii[k] * c.p21i +
-                     (c.i_offset + iext[k]) * c.p20;
-      vm[k] = refractory_hold(vnew, c.v_reset, rf[k]);
-      ie[k] = ie[k] * c.p11e + ine[k];
-      ii[k] = ii[k] * c.p11i + ini[k];
-      ine[k] = T(0);
-      ini[k] = T(0);
+    for (std::size_t b = a.begin; b < a.end; b += update_block) {
+      const std::size_t e = std::min(a.end, b + update_block);
+      int fired = 0;  // any neuron of the block at threshold: then the scan below
+#pragma omp simd reduction(| : fired)
+      for (std::size_t k = b; k < e; ++k) {
+        const T vnew = c.v_rest + (vm[k] - c.v_rest) * c.p22 + ie[k] * c.p21e + ii[k] * c.p21i +
+                       (c.i_offset + (ext ? iext[k] : T(0))) * c.p20;
+        vm[k] = refractory_hold(vnew, c.v_reset, rf[k]);
+        fired |= vm[k] >= c.v_thresh;
+        ie[k] = ie[k] * c.p11e + ine[k];
+        ii[k] = ii[k] * c.p11i + ini[k];
+        ine[k] = T(0);
+        ini[k] = T(0);
+      }
+      if (fired) spike_and_reset(a, b, e, vm, rf, c.v_thresh, c.v_reset, c.refrac_steps);
     }
-    spike_and_reset(a, vm, rf, c.v_thresh, c.v_reset, c.refrac_steps);
   }
 };
 
