@@ -1,6 +1,7 @@
 """Quick reproduction of models/nalsm (SYSTEMS.md section 5): runs reproduce.py --quick
 (200 s plasticity phase, 20 frozen test samples) and asserts its acceptance checks:
-the astrocyte liquid's branching factor is in [0.9, 1.1], the plain-STDP liquid's is not."""
+the astrocyte liquid's branching factor is in [0.9, 1.1], the plain-STDP liquid's is not.
+Also: the script's measurement options refuse bad values, naming what is allowed."""
 import json
 import os
 import subprocess
@@ -40,3 +41,16 @@ def test_exit_status_and_plot(result):
     r, res, out = result
     assert r.returncode == 0
     assert (out / "nalsm.png").stat().st_size > 10000
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--liquids", "astrocyte,chaos"], "allowed names are astrocyte, plain STDP, static"),
+    (["--n-train", "1000", "--n-test", "0"], "both 0, or both > 0"),
+    (["--n-liquid", "50"], "must be in [100, 16000]"),
+])
+def test_bad_options_are_refused_with_the_allowed_values(args, message, tmp_path):
+    # argparse refuses them (exit status 2) before anything is simulated
+    r = subprocess.run(["/usr/bin/python3", str(ROOT / "models/nalsm/reproduce.py"), "--out", str(tmp_path)] + args,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
