@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 #include <Eigen/Dense>
+#include <omp.h>
 
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
@@ -51,8 +53,7 @@ void hals(cmat& F, const cmat& M, const cmat& G) {
 //   M3[k, r]    = Σ_(i,j) X_ijk A_ir B_jr             (the Khatri-Rao rows made on the fly)
 // Four rows of X at a time: for T, four dot products share each load of a column of
 // C; for M3, four rank-one updates share each load and store of M3's column. Both are
-// vectorised along k (omp simd). Single-threaded: on the shared 2-core development
-// machine an OpenMP split was slower for every size measured (bench/bench_analysis.py).
+// vectorised along k (omp simd).
 template <int R>
 void times_c_fixed(const double* X, Eigen::Index rows, Eigen::Index K, const double* ct, double* T, Eigen::Index ld) {
   Eigen::Index row = 0;
@@ -87,10 +88,12 @@ void times_c_fixed(const double* X, Eigen::Index rows, Eigen::Index K, const dou
 }
 
 // mt: R x K row-major (= M3, K x R column-major); a: I x R, b: J x R column-major.
+// Only the entries k in [k0, k1) are computed (the caller splits k between threads: each
+// sum keeps its serial order, so the result does not depend on the thread count).
 template <int R>
-void mode3_fixed(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, const double* a, const double* b,
-                 double* mt) {
-  std::fill(mt, mt + R * K, 0.0);
+void mode3_fixed(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, Eigen::Index k0, Eigen::Index k1,
+                 const double* a, const double* b, double* mt) {
+  for (int r = 0; r < R; ++r) std::fill(mt + r * K + k0, mt + r * K + k1, 0.0);
   const Eigen::Index rows = I * J;
   auto w = [&](Eigen::Index row, int r) { return a[r * I + row / J] * b[r * J + row % J]; };
   Eigen::Index row = 0;
@@ -100,7 +103,7 @@ void mode3_fixed(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K
       const double w0 = w(row, r), w1 = w(row + 1, r), w2 = w(row + 2, r), w3 = w(row + 3, r);
       double* m = mt + r * K;
 #pragma omp simd
-      for (Eigen::Index k = 0; k < K; ++k) m[k] += x0[k] * w0 + x1[k] * w1 + x2[k] * w2 + x3[k] * w3;
+      for (Eigen::Index k = k0; k < k1; ++k) m[k] += x0[k] * w0 + x1[k] * w1 + x2[k] * w2 + x3[k] * w3;
     }
   }
   for (; row < rows; ++row) {
@@ -109,7 +112,7 @@ void mode3_fixed(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K
       const double w0 = w(row, r);
       double* m = mt + r * K;
 #pragma omp simd
-      for (Eigen::Index k = 0; k < K; ++k) m[k] += x0[k] * w0;
+      for (Eigen::Index k = k0; k < k1; ++k) m[k] += x0[k] * w0;
     }
   }
 }
@@ -135,24 +138,49 @@ struct times_c_k {
 };
 template <int R>
 struct mode3_k {
-  static void run(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, const double* a, const double* b,
-                  double* mt) {
-    mode3_fixed<R>(X, I, J, K, a, b, mt);
+  static void run(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, Eigen::Index k0, Eigen::Index k1,
+                  const double* a, const double* b, double* mt) {
+    mode3_fixed<R>(X, I, J, K, k0, k1, a, b, mt);
   }
 };
+
+// Tensors of at least this many entries (4 MB) are split between OpenMP threads: T = X C
+// by rows, M3 = Xᵀ(A ⊙ B) by k. Each entry is still summed in the serial order, so the
+// factors are the same for any thread count. Smaller tensors stay on one thread: there
+// a parallel region costs more than the pass (measured on the shared 2-core machine).
+constexpr Eigen::Index parallel_min_entries = Eigen::Index{1} << 19;
+
+// Splits [0, n) into the calling thread's contiguous share (n itself when serial).
+std::pair<Eigen::Index, Eigen::Index> my_share(Eigen::Index n, Eigen::Index align) {
+  const Eigen::Index nt = omp_get_num_threads(), t = omp_get_thread_num();
+  const Eigen::Index chunk = (n / nt + align - 1) / align * align;
+  return {std::min(n, t * chunk), t + 1 == nt ? n : std::min(n, (t + 1) * chunk)};
+}
 
 // T = X C (T: (I·J) x R row-major) and M3 = Xᵀ(A ⊙ B), in blocks of at most 8 components
 // (the columns of the column-major factors are contiguous).
 void times_c(const double* X, Eigen::Index rows, Eigen::Index K, const cmat& C, rmat& T) {
   const auto R = static_cast<int>(C.cols());
-  for (int r0 = 0; r0 < R; r0 += 8)
-    dispatch<times_c_k>(std::min(8, R - r0), X, rows, K, C.data() + r0 * K, T.data() + r0, Eigen::Index{R});
+#pragma omp parallel if (rows * K >= parallel_min_entries)
+  {
+    const auto [lo, hi] = my_share(rows, 4);
+    for (int r0 = 0; r0 < R; r0 += 8)
+      if (lo < hi)
+        dispatch<times_c_k>(std::min(8, R - r0), X + lo * K, hi - lo, K, C.data() + r0 * K, T.data() + lo * R + r0,
+                            Eigen::Index{R});
+  }
 }
 void mode3(const double* X, const cmat& A, const cmat& B, Eigen::Index K, cmat& M3) {
   const auto R = static_cast<int>(A.cols());
   const Eigen::Index I = A.rows(), J = B.rows();
-  for (int r0 = 0; r0 < R; r0 += 8)
-    dispatch<mode3_k>(std::min(8, R - r0), X, I, J, K, A.data() + r0 * I, B.data() + r0 * J, M3.data() + r0 * K);
+#pragma omp parallel if (I * J * K >= parallel_min_entries)
+  {
+    const auto [k0, k1] = my_share(K, 8);
+    for (int r0 = 0; r0 < R; r0 += 8)
+      if (k0 < k1)
+        dispatch<mode3_k>(std::min(8, R - r0), X, I, J, K, k0, k1, A.data() + r0 * I, B.data() + r0 * J,
+                          M3.data() + r0 * K);
+  }
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <omp.h>
+
 #include <hebb/analysis/functional_connectome.hpp>
 #include <hebb/analysis/nonnegative_cp.hpp>
 #include <hebb/core/error.hpp>
@@ -168,6 +170,42 @@ TEST(nonnegative_cp, sweeps_from_a_given_start_equal_naive_hals) {
   EXPECT_THROW(nonnegative_cp(x, 7, 5, 9, p, bad), hebb::Error);  // A has 2 columns
   bad.a = matrix::Constant(7, 3, -1.0);
   EXPECT_THROW(nonnegative_cp(x, 7, 5, 9, p, bad), hebb::Error);  // negative start
+}
+
+// Tensors of 2^19 entries or more are split between threads (by rows for X C, by k for
+// Xᵀ(A ⊙ B)); every sum keeps its serial order, so 1 and 2 threads give the same bits.
+TEST(nonnegative_cp, large_tensor_gives_the_same_factors_for_one_and_two_threads) {
+  const std::size_t I = 64, J = 64, K = 520, R = 5;  // 2.1e6 entries, above the split size (5.2e5)
+  hebb::counter_rng r(21, hebb::stream::analysis, 9);
+  std::vector<double> x(I * J * K);
+  for (auto& v : x) v = r.uniform();
+  cp_start st;
+  st.a = matrix(I, R), st.b = matrix(J, R), st.c = matrix(K, R);
+  for (matrix* F : {&st.a, &st.b, &st.c})
+    for (Eigen::Index i = 0; i < F->size(); ++i) F->data()[i] = 0.1 + r.uniform();
+  cp_params p;
+  p.rank = R;
+  p.max_iter = 3;
+  p.tol = 1e-300;
+  p.require_convergence = false;
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = nonnegative_cp(x, I, J, K, p, st);
+  omp_set_num_threads(2);
+  const auto two = nonnegative_cp(x, I, J, K, p, st);
+  omp_set_num_threads(saved);
+  EXPECT_EQ(one.a, two.a);
+  EXPECT_EQ(one.b, two.b);
+  EXPECT_EQ(one.c, two.c);
+  EXPECT_EQ(one.weights, two.weights);
+  Eigen::MatrixXd A = st.a, B = st.b, C = st.c;  // and both equal plain HALS
+  naive_hals(x, I, J, K, A, B, C, 3);
+  double lam = 0;
+  Eigen::Index best = 0;
+  for (Eigen::Index s = 0; s < static_cast<Eigen::Index>(R); ++s)
+    if (C.col(s).norm() > lam) lam = C.col(s).norm(), best = s;
+  EXPECT_NEAR(two.weights(0), lam, 1e-9 * lam);
+  EXPECT_LT((two.a.col(0) - Eigen::VectorXd(A.col(best))).cwiseAbs().maxCoeff(), 1e-9);
 }
 
 TEST(nonnegative_cp, bad_input_is_reported) {
