@@ -2,7 +2,6 @@
 #include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
-#include <cmath>
 
 #include <hebb/sim/model.hpp>
 #include <hebb/sim/projection.hpp>
@@ -47,10 +46,7 @@ stdp_overwrite::stdp_overwrite(const std::string& projection, const sim::rule_ar
 void stdp_overwrite::attach(sim::projection& p, double dt) {
   proj_ = &p;
   apply_bounds(p, "stdp_overwrite", name_, p_.w_min, p_.w_max);
-  decay_pre_ = std::exp(-dt / p_.tau_plus);
-  decay_post_ = std::exp(-dt / p_.tau_minus);
-  x_pre_.assign(p.pre().size(), 0.0);
-  x_post_.assign(p.post().size(), 0.0);
+  tr_.attach(p.pre().size(), p.post().size(), dt, p_.tau_plus, p_.tau_minus, false);
   pre_now_.assign(p.pre().size(), 0);
   post_now_.assign(p.post().size(), 0);
   in_src_ = p.incoming_sources();
@@ -58,20 +54,13 @@ void stdp_overwrite::attach(sim::projection& p, double dt) {
 
 void stdp_overwrite::on_step(const sim::rule_context&, std::span<const std::uint32_t> pre,
                              std::span<const std::uint32_t> post) {
-  for (auto& x : x_pre_) x *= decay_pre_;
-  for (auto& x : x_post_) x *= decay_post_;
-  // post spikes of the previous step enter the trace now, after that step's on_pre,
-  // so on_post and on_pre of a step see x_post^- (the trace before this step's spike)
-  for (auto t : pending_post_) x_post_[t] += decay_post_;
-  pending_post_.assign(post.begin(), post.end());
+  // on_post and on_pre of a step see x_post^- (the trace before this step's spike)
+  tr_.step(pre, post);
   for (auto s : last_pre_) pre_now_[s] = 0;
   for (auto t : last_post_) post_now_[t] = 0;
   last_pre_.assign(pre.begin(), pre.end());
   last_post_.assign(post.begin(), post.end());
-  for (auto s : pre) {
-    x_pre_[s] += 1.0;
-    pre_now_[s] = 1;
-  }
+  for (auto s : pre) pre_now_[s] = 1;
   for (auto t : post) post_now_[t] = 1;
 }
 
@@ -79,10 +68,10 @@ void stdp_overwrite::on_post(const sim::rule_context&, std::uint32_t target) {
   const auto ptr = proj_->incoming_ptr();
   const auto syn = proj_->incoming_synapses();
   auto w = proj_->weights();
-  const double hetero = p_.a_post_hetero * x_post_[target];
+  const double hetero = p_.a_post_hetero * tr_.post[target];
   for (auto j = ptr[target]; j < ptr[target + 1]; ++j) {
     const auto s = in_src_[j];
-    double dw = p_.a_plus * x_pre_[s];
+    double dw = p_.a_plus * tr_.pre[s];
     if (!pre_now_[s]) dw -= hetero;
     w[syn[j]] = static_cast<float>(std::clamp(w[syn[j]] + dw, p_.w_min, p_.w_max));
   }
@@ -92,9 +81,9 @@ void stdp_overwrite::on_pre(const sim::rule_context&, std::uint32_t source, std:
   auto w = proj_->weights();
   const auto tg = proj_->targets();
   // x_pre^-: the trace before this step's spike (bumped by 1 in on_step)
-  const double hetero = p_.a_pre_hetero * (x_pre_[source] - 1.0);
+  const double hetero = p_.a_pre_hetero * (tr_.pre[source] - 1.0);
   for (std::size_t k = begin; k < end; ++k) {
-    double dw = -p_.a_minus * x_post_[tg[k]];
+    double dw = -p_.a_minus * tr_.post[tg[k]];
     if (!post_now_[tg[k]]) dw -= hetero;
     w[k] = static_cast<float>(std::clamp(w[k] + dw, p_.w_min, p_.w_max));
   }

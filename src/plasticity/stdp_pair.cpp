@@ -2,7 +2,6 @@
 #include <hebb/plasticity/bounds.hpp>
 
 #include <algorithm>
-#include <cmath>
 
 #include <hebb/sim/model.hpp>
 #include <hebb/sim/projection.hpp>
@@ -43,21 +42,13 @@ stdp_pair::stdp_pair(const std::string& projection, const sim::rule_args& args) 
 void stdp_pair::attach(sim::projection& p, double dt) {
   proj_ = &p;
   apply_bounds(p, "stdp_pair", name_, p_.w_min, p_.w_max);
-  decay_pre_ = std::exp(-dt / p_.tau_plus);
-  decay_post_ = std::exp(-dt / p_.tau_minus);
-  x_pre_.assign(p.pre().size(), 0.0);
-  x_post_.assign(p.post().size(), 0.0);
+  tr_.attach(p.pre().size(), p.post().size(), dt, p_.tau_plus, p_.tau_minus, p_.nearest != 0);
   in_src_ = p.incoming_sources();
 }
 
 void stdp_pair::on_step(const sim::rule_context&, std::span<const std::uint32_t> pre,
                         std::span<const std::uint32_t> post) {
-  for (auto& x : x_pre_) x *= decay_pre_;
-  for (auto& x : x_post_) x *= decay_post_;
-  // post spikes of the previous step enter the trace now, after that step's on_pre
-  for (auto t : pending_post_) x_post_[t] = p_.nearest != 0 ? decay_post_ : x_post_[t] + decay_post_;
-  pending_post_.assign(post.begin(), post.end());
-  for (auto s : pre) x_pre_[s] = p_.nearest != 0 ? 1.0 : x_pre_[s] + 1.0;
+  tr_.step(pre, post);
 }
 
 void stdp_pair::on_post(const sim::rule_context&, std::uint32_t target) {
@@ -66,7 +57,7 @@ void stdp_pair::on_post(const sim::rule_context&, std::uint32_t target) {
   auto w = proj_->weights();
   for (auto j = ptr[target]; j < ptr[target + 1]; ++j) {
     double x = w[syn[j]];
-    const double dw = p_.a_plus * x_pre_[in_src_[j]];
+    const double dw = p_.a_plus * tr_.pre[in_src_[j]];
     x += p_.multiplicative != 0 ? dw * (p_.w_max - x) : dw;
     w[syn[j]] = static_cast<float>(std::min(x, p_.w_max));
   }
@@ -77,7 +68,7 @@ void stdp_pair::on_pre(const sim::rule_context&, std::uint32_t, std::size_t begi
   const auto tg = proj_->targets();
   for (std::size_t k = begin; k < end; ++k) {
     double x = w[k];
-    const double dw = p_.a_minus * x_post_[tg[k]];
+    const double dw = p_.a_minus * tr_.post[tg[k]];
     x -= p_.multiplicative != 0 ? dw * (x - p_.w_min) : dw;
     w[k] = static_cast<float>(std::max(x, p_.w_min));
   }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <hebb/plasticity/pair_traces.hpp>
 #include <hebb/sim/synapse_rule.hpp>
 
 namespace hebb::plasticity {
@@ -53,11 +54,9 @@ private:
   params p_;
   std::string name_;
   sim::projection* proj_ = nullptr;
-  double decay_pre_ = 1, decay_post_ = 1;
-  std::vector<double> x_pre_, x_post_;
+  pair_traces tr_;  // all-to-all
   std::vector<std::uint8_t> pre_now_, post_now_;  // spiked in the present step
   std::vector<std::uint32_t> last_pre_, last_post_;  // whose flags to clear next step
-  std::vector<std::uint32_t> pending_post_;  // post spikes of the last step: traces bumped next step
   std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 

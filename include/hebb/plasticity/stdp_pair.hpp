@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <hebb/plasticity/pair_traces.hpp>
 #include <hebb/sim/synapse_rule.hpp>
 
 namespace hebb::plasticity {
@@ -43,9 +44,7 @@ private:
   params p_;
   std::string name_;
   sim::projection* proj_ = nullptr;
-  double decay_pre_ = 1, decay_post_ = 1;
-  std::vector<double> x_pre_, x_post_;
-  std::vector<std::uint32_t> pending_post_;  // post spikes of the last step: traces bumped next step
+  pair_traces tr_;
   std::span<const std::uint32_t> in_src_;  // source of each incoming synapse (projection::incoming_sources)
 };
 
