@@ -82,6 +82,28 @@ TEST(nonnegative_cp, exact_and_noisy_rank3_tensors_are_recovered) {
 }
 
 namespace {
+// A uniform random tensor, a random positive start and parameters for exactly `sweeps`
+// sweeps (no convergence stop): the setting in which two implementations must agree.
+struct sweep_case {
+  std::vector<double> x;
+  cp_start start;
+  cp_params params;
+};
+sweep_case random_sweep_case(hebb::counter_rng& r, std::size_t I, std::size_t J, std::size_t K, std::size_t R,
+                             int sweeps) {
+  sweep_case c;
+  c.x.resize(I * J * K);
+  for (auto& v : c.x) v = r.uniform();
+  c.start.a = matrix(I, R), c.start.b = matrix(J, R), c.start.c = matrix(K, R);
+  for (matrix* F : {&c.start.a, &c.start.b, &c.start.c})
+    for (Eigen::Index i = 0; i < F->size(); ++i) F->data()[i] = 0.1 + r.uniform();
+  c.params.rank = R;
+  c.params.max_iter = sweeps;
+  c.params.tol = 1e-300;
+  c.params.require_convergence = false;
+  return c;
+}
+
 // HALS sweeps written out from the formulas, with the MTTKRPs as plain triple sums:
 // the oracle for the blocked, fused kernels of nonnegative_cp (same order of updates).
 void naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::size_t K, Eigen::MatrixXd& A,
@@ -131,17 +153,7 @@ void naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std:
 TEST(nonnegative_cp, sweeps_from_a_given_start_equal_naive_hals) {
   hebb::counter_rng r(13, hebb::stream::analysis, 8);
   for (auto [I, J, K, R] : {std::array<std::size_t, 4>{7, 5, 9, 3}, {9, 7, 13, 8}, {13, 11, 17, 11}}) {
-    std::vector<double> x(I * J * K);
-    for (auto& v : x) v = r.uniform();
-    cp_start st;
-    st.a = matrix(I, R), st.b = matrix(J, R), st.c = matrix(K, R);
-    for (matrix* F : {&st.a, &st.b, &st.c})
-      for (Eigen::Index i = 0; i < F->size(); ++i) F->data()[i] = 0.1 + r.uniform();
-    cp_params p;
-    p.rank = R;
-    p.max_iter = 6;
-    p.tol = 1e-300;
-    p.require_convergence = false;
+    const auto [x, st, p] = random_sweep_case(r, I, J, K, R, 6);
     const auto fit = nonnegative_cp(x, I, J, K, p, st);
     EXPECT_EQ(fit.iterations, 6);
     Eigen::MatrixXd A = st.a, B = st.b, C = st.c;
@@ -177,17 +189,7 @@ TEST(nonnegative_cp, sweeps_from_a_given_start_equal_naive_hals) {
 TEST(nonnegative_cp, large_tensor_gives_the_same_factors_for_one_and_two_threads) {
   const std::size_t I = 64, J = 64, K = 520, R = 5;  // 2.1e6 entries, above the split size (5.2e5)
   hebb::counter_rng r(21, hebb::stream::analysis, 9);
-  std::vector<double> x(I * J * K);
-  for (auto& v : x) v = r.uniform();
-  cp_start st;
-  st.a = matrix(I, R), st.b = matrix(J, R), st.c = matrix(K, R);
-  for (matrix* F : {&st.a, &st.b, &st.c})
-    for (Eigen::Index i = 0; i < F->size(); ++i) F->data()[i] = 0.1 + r.uniform();
-  cp_params p;
-  p.rank = R;
-  p.max_iter = 3;
-  p.tol = 1e-300;
-  p.require_convergence = false;
+  const auto [x, st, p] = random_sweep_case(r, I, J, K, R, 3);
   const int saved = omp_get_max_threads();
   omp_set_num_threads(1);
   const auto one = nonnegative_cp(x, I, J, K, p, st);
