@@ -467,8 +467,9 @@ def affinity_tensor(trials, window: int = 50, step: int = 25) -> np.ndarray:
 
 
 def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, restarts: int = 5,
-                   require_convergence: bool = True, seed: int = 1, init=None) -> dict:
-    """Non-negative CP of a 3-way tensor by HALS: X ≈ Σ_r λ_r a_r ∘ b_r ∘ c_r.
+                   require_convergence: bool = True, seed: int = 1, init=None, inner_alpha: float = 0.5,
+                   inner_delta: float = 0.1, extrapolate: bool = True) -> dict:
+    """Non-negative CP of a 3-way tensor by accelerated HALS: X ≈ Σ_r λ_r a_r ∘ b_r ∘ c_r.
 
     Returns a dict: weights (λ, descending), factors (A, B, C with unit-norm columns),
     relative_error, iterations, converged. Raises ValueError on negative or NaN
@@ -476,9 +477,14 @@ def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, r
     (unless ``require_convergence=False``).
 
     ``init=(A, B, C)`` (non-negative, I x R, J x R, K x R) runs one fit from those
-    factors instead of ``restarts`` random starts (``seed`` unused): each sweep updates
-    A, B, C by HALS in that order, then scales the columns of A and B to unit norm and
-    moves the scale into C."""
+    factors instead of ``restarts`` random starts (``seed`` unused): each iteration
+    updates A, B, C by HALS in that order, then scales the columns of A and B to unit
+    norm and moves the scale into C.
+
+    Each update of a factor reuses its MTTKRP (a pass over the tensor) for up to
+    ``1 + inner_alpha * rho`` column sweeps (rho: the MTTKRP's cost over a sweep's),
+    stopping when a sweep moves the factor by less than ``inner_delta`` times the first
+    (Gillis & Glineur 2012). ``inner_alpha=0`` is plain HALS, one sweep per factor."""
     x = np.asarray(tensor, dtype=float)
     if x.ndim != 3:
         raise ValueError(f"nonnegative_cp: tensor must be 3-D, got shape {x.shape}")
@@ -487,7 +493,8 @@ def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, r
         if len(init) != 3:
             raise ValueError(f"nonnegative_cp: init must be three factors (A, B, C), got {len(init)}")
     return _a.nonnegative_cp(np.ascontiguousarray(x), int(rank), int(max_iter), float(tol), int(restarts),
-                             bool(require_convergence), int(seed), init)
+                             bool(require_convergence), int(seed), init, float(inner_alpha), float(inner_delta),
+                             bool(extrapolate))
 
 
 def cp_reconstruct(model) -> np.ndarray:

@@ -401,7 +401,8 @@ PYBIND11_MODULE(_analysis, m) {
       "nonnegative_cp",
       [](const py::array_t<double, py::array::c_style | py::array::forcecast>& x, std::size_t rank, int max_iter,
          double tol, int restarts, bool require_convergence, std::uint64_t seed,
-         const std::optional<std::tuple<ha::matrix, ha::matrix, ha::matrix>>& init) {
+         const std::optional<std::tuple<ha::matrix, ha::matrix, ha::matrix>>& init, double inner_alpha,
+         double inner_delta, bool extrapolate) {
         if (x.ndim() != 3) throw hebb::Error("nonnegative_cp: tensor must be 3-D, got {} dimensions", x.ndim());
         ha::cp_params p;
         p.rank = rank;
@@ -410,6 +411,9 @@ PYBIND11_MODULE(_analysis, m) {
         p.restarts = restarts;
         p.require_convergence = require_convergence;
         p.seed = seed;
+        p.inner_alpha = inner_alpha;
+        p.inner_delta = inner_delta;
+        p.extrapolate = extrapolate;
         const auto I = static_cast<std::size_t>(x.shape(0)), J = static_cast<std::size_t>(x.shape(1)),
                    K = static_cast<std::size_t>(x.shape(2));
         ha::cp_model f;
@@ -432,5 +436,6 @@ PYBIND11_MODULE(_analysis, m) {
       },
       py::arg("tensor"), py::arg("rank"), py::arg("max_iter") = 1000, py::arg("tol") = 1e-7,
       py::arg("restarts") = 5, py::arg("require_convergence") = true, py::arg("seed") = 1,
-      py::arg("init") = py::none());
+      py::arg("init") = py::none(), py::arg("inner_alpha") = 0.5, py::arg("inner_delta") = 0.1,
+      py::arg("extrapolate") = true);
 }

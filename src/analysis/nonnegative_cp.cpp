@@ -7,15 +7,18 @@
 #include <utility>
 
 #include <Eigen/Dense>
-#include <omp.h>
 
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
+
+#include "chunk_pool.hpp"
 
 namespace hebb::analysis {
 
 void cp_params::validate() const {
   require(rank >= 1, "cp.rank", static_cast<double>(rank), ">= 1");
+  require(inner_alpha >= 0, "cp.inner_alpha", inner_alpha, ">= 0");
+  require(inner_delta >= 0 && inner_delta < 1, "cp.inner_delta", inner_delta, "in [0, 1)");
   require(max_iter >= 1, "cp.max_iter", max_iter, ">= 1");
   require(tol > 0, "cp.tol", tol, "> 0");
   require(restarts >= 1, "cp.restarts", restarts, ">= 1");
@@ -23,99 +26,119 @@ void cp_params::validate() const {
 
 namespace {
 
-using cmat = Eigen::MatrixXd;  // column-major factors: HALS walks columns
-using rmat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using cmat = Eigen::MatrixXd;  // factors and MTTKRPs: HALS walks columns
+using rmat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;  // kernel weights
 constexpr double eps = 1e-12;
 
-// One HALS sweep over the columns of F given M (MTTKRP) and G (Hadamard of the other
-// Grams); later columns see the earlier ones already updated. Plain loops over the
-// contiguous columns: no temporaries (this is most of a sweep for small tensors).
-void hals(cmat& F, const cmat& M, const cmat& G) {
+// One HALS sweep over the columns of F (n x R) given M (MTTKRP, n x R) and G (Hadamard
+// of the other Grams, symmetric); later columns see the earlier ones already updated.
+// The entries of a column are independent, so each column update is one vector loop
+// over them. Returns |F_new - F_old|²_F.
+double hals(cmat& F, const cmat& M, const cmat& G) {
   const Eigen::Index n = F.rows(), R = F.cols();
-  double* f = F.data();
+  const double* f = F.data();
+  double moved = 0;
   for (Eigen::Index r = 0; r < R; ++r) {
-    const double grr = G(r, r);
-    if (grr <= 0) continue;
+    const double* g = G.data() + r * R;  // G_:r
+    if (g[r] <= 0) continue;
+    const double inv = 1.0 / g[r];
     const double* m = M.data() + r * n;
-    double* fr = f + r * n;
-    const double inv = 1.0 / grr;
+    double* fr = F.data() + r * n;
+#pragma omp simd reduction(+ : moved)
     for (Eigen::Index i = 0; i < n; ++i) {
       double fg = 0;
-      for (Eigen::Index q = 0; q < R; ++q) fg += f[q * n + i] * G(q, r);
-      fr[i] = std::max(eps, fr[i] + (m[i] - fg) * inv);
+      for (Eigen::Index q = 0; q < R; ++q) fg += f[q * n + i] * g[q];
+      const double next = std::max(eps, fr[i] + (m[i] - fg) * inv);
+      moved += (next - fr[i]) * (next - fr[i]);
+      fr[i] = next;
     }
   }
+  return moved;
 }
 
-// The two MTTKRPs, written for R <= 8 columns (compile-time R: accumulators stay in
-// registers) and the tensor as an (I·J) x K row-major matrix, each one pass over X:
-//   T[(i,j), r] = Σ_k X_ijk C_kr                      (then M1 = Σ_j T∘B, M2 = Σ_i T∘A)
-//   M3[k, r]    = Σ_(i,j) X_ijk A_ir B_jr             (the Khatri-Rao rows made on the fly)
-// Four rows of X at a time: for T, four dot products share each load of a column of
-// C; for M3, four rank-one updates share each load and store of M3's column. Both are
-// vectorised along k (omp simd).
-template <int R>
-void times_c_fixed(const double* X, Eigen::Index rows, Eigen::Index K, const double* ct, double* T, Eigen::Index ld) {
-  Eigen::Index row = 0;
-  for (; row + 4 <= rows; row += 4) {
-    const double *x0 = X + row * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
-    for (int r = 0; r < R; ++r) {
-      const double* c = ct + r * K;
-      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-#pragma omp simd reduction(+ : s0, s1, s2, s3)
-      for (Eigen::Index k = 0; k < K; ++k) {
-        s0 += x0[k] * c[k];
-        s1 += x1[k] * c[k];
-        s2 += x2[k] * c[k];
-        s3 += x3[k] * c[k];
+// Accelerated HALS (Gillis & Glineur 2012): the MTTKRP M costs far more than a sweep
+// over F's columns, so F is swept again with the same M and G while a sweep still moves
+// it by more than delta times the first sweep did, at most max_sweeps times.
+void hals_inner(cmat& F, const cmat& M, const cmat& G, int max_sweeps, double delta) {
+  const double first = hals(F, M, G);
+  for (int l = 1; l < max_sweeps; ++l)
+    if (hals(F, M, G) <= delta * delta * first) break;
+}
+
+// The sweep cap 1 + α ρ, with ρ = 1 + (flops of the MTTKRP) / (flops of one sweep).
+int inner_cap(double mttkrp_flops, Eigen::Index rows, Eigen::Index R, double alpha) {
+  const double sweep = static_cast<double>(rows * R * (R + 2));
+  return 1 + static_cast<int>(std::min(1e4, alpha * (1 + mttkrp_flops / sweep)));
+}
+
+// Both MTTKRPs are one product M = Yᵀ W, Y an n x m row-major matrix, W n x R row-major,
+// M m x R column-major (stored as R rows of m):
+//   T  = X C:          Y = Xᵀ (K x I·J, a transposed copy of X), W = C
+//   M3 = Xᵀ(A ⊙ B):    Y = X (I·J x K),                          W = the rows a_i ∘ b_j
+// Blocks of L columns of Y are summed in registers over a block of rows of Y (written
+// for R <= 8 components: compile-time R and L keep the R·L sums in vector registers; no
+// load or store of M per row, no horizontal sums); row blocks keep the strided reads
+// within a few pages, and each row prefetches its block two blocks ahead. Each entry's
+// sum has a fixed order (per row block, the even and the odd rows summed apart, then
+// added), so splitting the columns [c0, c1) between threads does not change the result.
+template <int R, int L, bool full>
+void yt_w_block(const double* Y, Eigen::Index m, Eigen::Index row0, Eigen::Index row1, Eigen::Index col,
+                Eigen::Index n, const double* W, Eigen::Index ldw, double* mt) {
+  const Eigen::Index len = full ? L : n;
+  // two sets of sums, even and odd rows: twice the independent FMA chains
+  double acc[2][R][L];
+  for (int r = 0; r < R; ++r)
+    for (Eigen::Index l = 0; l < len; ++l) {
+      acc[0][r][l] = row0 == 0 ? 0.0 : mt[r * m + col + l];
+      acc[1][r][l] = 0.0;
+    }
+  Eigen::Index row = row0;
+  for (; row + 2 <= row1; row += 2)
+    for (int h = 0; h < 2; ++h) {
+      const double* y = Y + (row + h) * m + col;
+      const double* w = W + (row + h) * ldw;
+      if constexpr (full) {  // for when the row block comes round again
+        __builtin_prefetch(y + 2 * L);
+        if constexpr (L > 8) __builtin_prefetch(y + 2 * L + 8);
       }
-      T[row * ld + r] = s0;
-      T[(row + 1) * ld + r] = s1;
-      T[(row + 2) * ld + r] = s2;
-      T[(row + 3) * ld + r] = s3;
+      for (int r = 0; r < R; ++r) {
+        const double wr = w[r];
+#pragma omp simd
+        for (Eigen::Index l = 0; l < len; ++l) acc[h][r][l] += y[l] * wr;
+      }
     }
-  }
-  for (; row < rows; ++row) {
-    const double* x0 = X + row * K;
+  if (row < row1) {
+    const double* y = Y + row * m + col;
+    const double* w = W + row * ldw;
     for (int r = 0; r < R; ++r) {
-      const double* c = ct + r * K;
-      double s0 = 0;
-#pragma omp simd reduction(+ : s0)
-      for (Eigen::Index k = 0; k < K; ++k) s0 += x0[k] * c[k];
-      T[row * ld + r] = s0;
+      const double wr = w[r];
+#pragma omp simd
+      for (Eigen::Index l = 0; l < len; ++l) acc[0][r][l] += y[l] * wr;
     }
   }
+  for (int r = 0; r < R; ++r)
+    for (Eigen::Index l = 0; l < len; ++l) mt[r * m + col + l] = acc[0][r][l] + acc[1][r][l];
 }
 
-// mt: R x K row-major (= M3, K x R column-major); a: I x R, b: J x R column-major.
-// Only the entries k in [k0, k1) are computed (the caller splits k between threads: each
-// sum keeps its serial order, so the result does not depend on the thread count).
 template <int R>
-void mode3_fixed(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, Eigen::Index k0, Eigen::Index k1,
-                 const double* a, const double* b, double* mt) {
-  for (int r = 0; r < R; ++r) std::fill(mt + r * K + k0, mt + r * K + k1, 0.0);
-  const Eigen::Index rows = I * J;
-  auto w = [&](Eigen::Index row, int r) { return a[r * I + row / J] * b[r * J + row % J]; };
-  Eigen::Index row = 0;
-  for (; row + 4 <= rows; row += 4) {
-    const double *x0 = X + row * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
-    for (int r = 0; r < R; ++r) {
-      const double w0 = w(row, r), w1 = w(row + 1, r), w2 = w(row + 2, r), w3 = w(row + 3, r);
-      double* m = mt + r * K;
-#pragma omp simd
-      for (Eigen::Index k = k0; k < k1; ++k) m[k] += x0[k] * w0 + x1[k] * w1 + x2[k] * w2 + x3[k] * w3;
+struct yt_w_kernel {
+  static void run(const double* Y, Eigen::Index n, Eigen::Index m, Eigen::Index c0, Eigen::Index c1, const double* W,
+                  Eigen::Index ldw, double* mt) {
+    constexpr int L = R <= 4 ? 16 : 8;
+    constexpr Eigen::Index row_block = 128;
+    for (Eigen::Index row0 = 0; row0 < n; row0 += row_block) {
+      const Eigen::Index row1 = std::min(n, row0 + row_block);
+      Eigen::Index col = c0;
+      for (; col + L <= c1; col += L) yt_w_block<R, L, true>(Y, m, row0, row1, col, L, W, ldw, mt);
+      if constexpr (L > 8)
+        if (col + 8 <= c1) {
+          yt_w_block<R, 8, true>(Y, m, row0, row1, col, 8, W, ldw, mt);
+          col += 8;
+        }
+      if (col < c1) yt_w_block<R, 8, false>(Y, m, row0, row1, col, c1 - col, W, ldw, mt);  // < 8 left
     }
   }
-  for (; row < rows; ++row) {
-    const double* x0 = X + row * K;
-    for (int r = 0; r < R; ++r) {
-      const double w0 = w(row, r);
-      double* m = mt + r * K;
-#pragma omp simd
-      for (Eigen::Index k = k0; k < k1; ++k) m[k] += x0[k] * w0;
-    }
-  }
-}
+};
 
 template <template <int> class Kernel, class... Args>
 void dispatch(int width, Args&&... args) {
@@ -130,57 +153,28 @@ void dispatch(int width, Args&&... args) {
     default: Kernel<8>::run(args...); break;
   }
 }
-template <int R>
-struct times_c_k {
-  static void run(const double* X, Eigen::Index rows, Eigen::Index K, const double* ct, double* T, Eigen::Index ld) {
-    times_c_fixed<R>(X, rows, K, ct, T, ld);
-  }
-};
-template <int R>
-struct mode3_k {
-  static void run(const double* X, Eigen::Index I, Eigen::Index J, Eigen::Index K, Eigen::Index k0, Eigen::Index k1,
-                  const double* a, const double* b, double* mt) {
-    mode3_fixed<R>(X, I, J, K, k0, k1, a, b, mt);
-  }
-};
 
-// Tensors of at least this many entries (4 MB) are split between OpenMP threads: T = X C
-// by rows, M3 = Xᵀ(A ⊙ B) by k. Each entry is still summed in the serial order, so the
-// factors are the same for any thread count. Smaller tensors stay on one thread: there
-// a parallel region costs more than the pass (measured on the shared 2-core machine).
+// Products over at least this many entries (4 MB) are split between threads, in chunks
+// of columns of Y run by detail::chunk_pool. Smaller ones stay on one thread: there
+// waking threads costs more than the pass (measured on the shared 2-core machine).
 constexpr Eigen::Index parallel_min_entries = Eigen::Index{1} << 19;
 
-// Splits [0, n) into the calling thread's contiguous share (n itself when serial).
-std::pair<Eigen::Index, Eigen::Index> my_share(Eigen::Index n, Eigen::Index align) {
-  const Eigen::Index nt = omp_get_num_threads(), t = omp_get_thread_num();
-  const Eigen::Index chunk = (n / nt + align - 1) / align * align;
-  return {std::min(n, t * chunk), t + 1 == nt ? n : std::min(n, (t + 1) * chunk)};
-}
-
-// T = X C (T: (I·J) x R row-major) and M3 = Xᵀ(A ⊙ B), in blocks of at most 8 components
-// (the columns of the column-major factors are contiguous).
-void times_c(const double* X, Eigen::Index rows, Eigen::Index K, const cmat& C, rmat& T) {
-  const auto R = static_cast<int>(C.cols());
-#pragma omp parallel if (rows * K >= parallel_min_entries)
-  {
-    const auto [lo, hi] = my_share(rows, 4);
+// M = Yᵀ W (Y: n x m row-major, W: n x R row-major, M: m x R column-major), in blocks
+// of at most 8 components.
+void yt_w(const double* Y, Eigen::Index n, Eigen::Index m, const rmat& W, cmat& M) {
+  const auto R = static_cast<int>(W.cols());
+  auto columns = [&](Eigen::Index c0, Eigen::Index c1) {
     for (int r0 = 0; r0 < R; r0 += 8)
-      if (lo < hi)
-        dispatch<times_c_k>(std::min(8, R - r0), X + lo * K, hi - lo, K, C.data() + r0 * K, T.data() + lo * R + r0,
-                            Eigen::Index{R});
-  }
-}
-void mode3(const double* X, const cmat& A, const cmat& B, Eigen::Index K, cmat& M3) {
-  const auto R = static_cast<int>(A.cols());
-  const Eigen::Index I = A.rows(), J = B.rows();
-#pragma omp parallel if (I * J * K >= parallel_min_entries)
-  {
-    const auto [k0, k1] = my_share(K, 8);
-    for (int r0 = 0; r0 < R; r0 += 8)
-      if (k0 < k1)
-        dispatch<mode3_k>(std::min(8, R - r0), X, I, J, K, k0, k1, A.data() + r0 * I, B.data() + r0 * J,
-                          M3.data() + r0 * K);
-  }
+      dispatch<yt_w_kernel>(std::min(8, R - r0), Y, n, m, c0, c1, W.data() + r0, Eigen::Index{R}, M.data() + r0 * m);
+  };
+  if (n * m < parallel_min_entries) return columns(0, m);
+  // about 32 chunks of whole 16-column blocks, so a slow thread holds up little
+  const Eigen::Index width = std::max<Eigen::Index>(16, (m / 32 + 15) / 16 * 16);
+  const auto chunks = static_cast<std::size_t>((m + width - 1) / width);
+  detail::chunk_pool::instance().run(chunks, [&](std::size_t c) {
+    const auto c0 = static_cast<Eigen::Index>(c) * width;
+    columns(c0, std::min(m, c0 + width));
+  });
 }
 
 }  // namespace
@@ -206,74 +200,134 @@ double check_tensor(std::span<const double> x, std::size_t I, std::size_t J, std
   return norm2;
 }
 
+// X as a K x I·J row-major matrix (for T = X C), transposed in 32 x 32 tiles.
+std::vector<double> transposed(std::span<const double> x, std::size_t rows, std::size_t K) {
+  std::vector<double> xt(x.size());
+  constexpr std::size_t tile = 32;
+  for (std::size_t r0 = 0; r0 < rows; r0 += tile)
+    for (std::size_t k0 = 0; k0 < K; k0 += tile)
+      for (std::size_t r = r0; r < std::min(rows, r0 + tile); ++r)
+        for (std::size_t k = k0; k < std::min(K, k0 + tile); ++k) xt[k * rows + r] = x[r * K + k];
+  return xt;
+}
+
 struct fit_result {
   double err = std::numeric_limits<double>::infinity();
   int iterations = 0;
   bool converged = false;
 };
 
-// HALS sweeps from A, B, C (modified in place): modes 1, 2, 3, then the columns of A
-// and B are scaled to unit norm with the scale moved into C.
-fit_result hals_fit(const double* x, double norm2, cmat& A, cmat& B, cmat& C, const cp_params& p) {
+// The state of one fit: the factors the next updates start from (A, B, C: the
+// extrapolated ones when extrapolating) and the last updates before extrapolation.
+struct factors {
+  cmat A, B, C;
+  cmat A0, B0, C0;
+};
+
+// F <- max(ε, F_new + β (F_new - F_prev)), F_prev <- F_new (F holds F_new on entry).
+void extrapolate(cmat& F, cmat& prev, double beta) {
+  for (Eigen::Index i = 0; i < F.size(); ++i) {
+    const double now = F.data()[i];
+    F.data()[i] = std::max(eps, now + beta * (now - prev.data()[i]));
+    prev.data()[i] = now;
+  }
+}
+
+// HALS from s.A, s.B, s.C (modified in place). Each iteration updates modes 1, 2, 3
+// (each with its inner sweeps), then scales the columns of A and B to unit norm and
+// moves the scale into C. With p.extrapolate, each updated factor is extrapolated along
+// its last step by β before the next mode uses it (Ang & Gillis, Neural Comput. 2019,
+// HER): an iteration whose error rises is undone to the plain updates and β shrinks by
+// η = 1.5; one whose error falls grows β by γ = 1.05 up to a cap that itself grows by
+// γ̄ = 1.01 up to 1. xt is X transposed (K x I·J row-major).
+fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s, const cp_params& p) {
+  cmat &A = s.A, &B = s.B, &C = s.C;
   const Eigen::Index I = A.rows(), J = B.rows(), K = C.rows(), R = A.cols();
   fit_result out;
-  rmat T(I * J, R);
-  cmat M1(I, R), M2(J, R), M3(K, R);
-  int it = 0;
+  cmat T(I * J, R), M1(I, R), M2(J, R), M3(K, R);  // X C and the three MTTKRPs
+  rmat W(I * J, R), Cr(K, R);  // kernel weights: the Khatri-Rao rows a_i ∘ b_j, C
   cmat AA(R, R), BB(R, R), CC(R, R), G(R, R);
+  // MTTKRP flops: X C is shared by modes 1 and 2; modes 1, 2 add I·J·R each
+  const double xc = static_cast<double>(I * J * K * R);
+  const int cap_a = inner_cap(xc / 2 + static_cast<double>(I * J * R), I, R, p.inner_alpha);
+  const int cap_b = inner_cap(xc / 2 + static_cast<double>(I * J * R), J, R, p.inner_alpha);
+  const int cap_c = inner_cap(xc, K, R, p.inner_alpha);
+  double beta = 0.5, beta_cap = 1.0;
+  bool undone = false;  // the last iteration was undone: its successor is not a convergence test
+  if (p.extrapolate) s.A0 = A, s.B0 = B, s.C0 = C;
+  int it = 0;
   for (; it < p.max_iter; ++it) {
-    times_c(x, I * J, K, C, T);  // T[(i,j), r] = Σ_k X_ijk C_kr
+    Cr = C;
+    yt_w(xt, K, I * J, Cr, T);  // T[(i,j), r] = Σ_k X_ijk C_kr
     CC.noalias() = C.transpose().lazyProduct(C);
     BB.noalias() = B.transpose().lazyProduct(B);
-    M1.setZero();
-    for (Eigen::Index i = 0; i < I; ++i)
-      for (Eigen::Index j = 0; j < J; ++j) {
-        const double* t = T.data() + (i * J + j) * R;
-        for (Eigen::Index r = 0; r < R; ++r) M1(i, r) += t[r] * B(j, r);
-      }
+    for (Eigen::Index r = 0; r < R; ++r)  // M1[i, r] = Σ_j T[(i,j), r] B_jr
+      for (Eigen::Index i = 0; i < I; ++i) M1(i, r) = T.col(r).segment(i * J, J).dot(B.col(r));
     G = BB.cwiseProduct(CC);
-    hals(A, M1, G);
+    hals_inner(A, M1, G, cap_a, p.inner_delta);
+    if (p.extrapolate) extrapolate(A, s.A0, beta);
     AA.noalias() = A.transpose().lazyProduct(A);
-    M2.setZero();
-    for (Eigen::Index i = 0; i < I; ++i)
-      for (Eigen::Index j = 0; j < J; ++j) {
-        const double* t = T.data() + (i * J + j) * R;
-        for (Eigen::Index r = 0; r < R; ++r) M2(j, r) += t[r] * A(i, r);
-      }
+    M2.setZero();  // M2[j, r] = Σ_i T[(i,j), r] A_ir
+    for (Eigen::Index r = 0; r < R; ++r)
+      for (Eigen::Index i = 0; i < I; ++i) M2.col(r) += A(i, r) * T.col(r).segment(i * J, J);
     G = AA.cwiseProduct(CC);
-    hals(B, M2, G);
+    hals_inner(B, M2, G, cap_b, p.inner_delta);
+    if (p.extrapolate) extrapolate(B, s.B0, beta);
     BB.noalias() = B.transpose().lazyProduct(B);
-    mode3(x, A, B, K, M3);  // M3[k, r] = Σ_ij X_ijk A_ir B_jr
+    for (Eigen::Index i = 0; i < I; ++i)
+      for (Eigen::Index j = 0; j < J; ++j) W.row(i * J + j) = A.row(i).cwiseProduct(B.row(j));
+    yt_w(x, I * J, K, W, M3);  // M3[k, r] = Σ_ij X_ijk A_ir B_jr
     const cmat& GAB = G = AA.cwiseProduct(BB);
-    hals(C, M3, GAB);
+    hals_inner(C, M3, GAB, cap_c, p.inner_delta);
+    if (p.extrapolate) extrapolate(C, s.C0, beta);
     CC.noalias() = C.transpose().lazyProduct(C);
     // |X - X̂|² = |X|² - 2<X, X̂> + |X̂|², <X, X̂> = Σ C ∘ M3, |X̂|² = Σ GAB ∘ CᵀC
     const double inner = C.cwiseProduct(M3).sum();
     const double model2 = GAB.cwiseProduct(CC).sum();
     const double e = std::sqrt(std::max(0.0, norm2 - 2 * inner + model2) / norm2);
-    // rescale columns so no factor grows while another shrinks (λ moves into C)
+    // changes below the rounding error of e (from |X|² - 2<X, X̂> + |X̂|²) count as none
+    const double change = e - out.err, thr = std::max(p.tol, 8 * std::numeric_limits<double>::epsilon() / e);
+    if (p.extrapolate && change > thr) {  // undo: go on from the plain updates (error unknown)
+      A = s.A0, B = s.B0, C = s.C0;
+      beta_cap = beta;
+      beta /= 1.5;
+      undone = true;
+      continue;
+    }
+    if (std::abs(change) < thr && !undone) {  // (just after an undo, a small step is no test)
+      out.err = e;
+      out.converged = true;
+      ++it;
+      break;
+    }
+    if (p.extrapolate) {
+      beta = std::min(beta_cap, 1.05 * beta);
+      beta_cap = std::min(1.0, 1.01 * beta_cap);
+    }
+    undone = false;
+    out.err = e;
+    // rescale columns so no factor grows while another shrinks (λ moves into C); the
+    // plain updates by the same factors, so the next steps are measured alike
     for (Eigen::Index r = 0; r < R; ++r) {
       const double na = A.col(r).norm(), nb = B.col(r).norm();
       if (na > 0 && nb > 0) {
         A.col(r) /= na;
         B.col(r) /= nb;
         C.col(r) *= na * nb;
+        if (p.extrapolate) {
+          s.A0.col(r) /= na;
+          s.B0.col(r) /= nb;
+          s.C0.col(r) *= na * nb;
+        }
       }
     }
-    if (std::abs(out.err - e) < p.tol) {
-      out.err = e;
-      out.converged = true;
-      ++it;
-      break;
-    }
-    out.err = e;
   }
   out.iterations = it;
   return out;
 }
 
 // λ from C's column norms, components ordered by λ (largest first), convergence check.
-cp_model finish(cmat A, cmat B, cmat C, const fit_result& f, const cp_params& p) {
+cp_model finish(const cmat& A, const cmat& B, cmat C, const fit_result& f, const cp_params& p) {
   const Eigen::Index R = A.cols();
   Eigen::VectorXd w(R);
   for (Eigen::Index r = 0; r < R; ++r) {
@@ -299,7 +353,7 @@ cp_model finish(cmat A, cmat B, cmat C, const fit_result& f, const cp_params& p)
   out.iterations = f.iterations;
   out.converged = f.converged;
   if (!out.converged && p.require_convergence)
-    throw Error("nonnegative_cp: HALS did not converge in max_iter = {} sweeps (relative error {:.4g}); raise "
+    throw Error("nonnegative_cp: HALS did not converge in max_iter = {} iterations (relative error {:.4g}); raise "
                 "cp.max_iter or cp.tol", p.max_iter, out.relative_error);
   return out;
 }
@@ -311,23 +365,22 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
   const auto R = static_cast<Eigen::Index>(p.rank);
   const auto Ii = static_cast<Eigen::Index>(I), Ji = static_cast<Eigen::Index>(J), Ki = static_cast<Eigen::Index>(K);
   const double scale = std::cbrt(std::sqrt(norm2 / static_cast<double>(x.size())));  // match the data's size
+  const std::vector<double> xt = transposed(x, I * J, K);
   fit_result best;
-  cmat bA, bB, bC;
+  factors kept;
   for (int rs = 0; rs < p.restarts; ++rs) {
     counter_rng rng(p.seed, stream::analysis, 0xC9u, static_cast<std::uint64_t>(rs));
-    cmat A(Ii, R), B(Ji, R), C(Ki, R);
-    for (auto* F : {&A, &B, &C})
+    factors s{cmat(Ii, R), cmat(Ji, R), cmat(Ki, R)};
+    for (auto* F : {&s.A, &s.B, &s.C})
       for (Eigen::Index r = 0; r < R; ++r)
         for (Eigen::Index i = 0; i < F->rows(); ++i) (*F)(i, r) = scale * rng.uniform();
-    const fit_result f = hals_fit(x.data(), norm2, A, B, C, p);
+    const fit_result f = hals_fit(x.data(), xt.data(), norm2, s, p);
     if (f.err < best.err || rs == 0) {
       best = f;
-      bA = std::move(A);
-      bB = std::move(B);
-      bC = std::move(C);
+      kept = std::move(s);
     }
   }
-  return finish(std::move(bA), std::move(bB), std::move(bC), best, p);
+  return finish(kept.A, kept.B, std::move(kept.C), best, p);
 }
 
 cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p,
@@ -344,9 +397,10 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
     if (!(F.array() >= 0).all() || !F.allFinite())
       throw Error("nonnegative_cp: start factor {} has negative or non-finite entries", "abc"[m]);
   }
-  cmat A = start.a, B = start.b, C = start.c;
-  const fit_result f = hals_fit(x.data(), norm2, A, B, C, p);
-  return finish(std::move(A), std::move(B), std::move(C), f, p);
+  factors s{start.a, start.b, start.c};
+  const std::vector<double> xt = transposed(x, I * J, K);
+  const fit_result f = hals_fit(x.data(), xt.data(), norm2, s, p);
+  return finish(s.A, s.B, std::move(s.C), f, p);
 }
 
 std::vector<double> cp_reconstruct(const cp_model& m) {

@@ -66,7 +66,8 @@ def test_cp_from_a_given_start_equals_numpy_hals(shape, rank):
     rng = np.random.default_rng(7)
     x = rng.random(shape)
     init = tuple(0.1 + rng.random((n, rank)) for n in shape)
-    fit = A.nonnegative_cp(x, rank, max_iter=8, tol=1e-300, require_convergence=False, init=init)
+    fit = A.nonnegative_cp(x, rank, max_iter=8, tol=1e-300, require_convergence=False, init=init, inner_alpha=0,
+                           extrapolate=False)
     a, b, c = hals_numpy(x, init, 8)
     lam = np.linalg.norm(c, axis=0)
     order = np.argsort(-lam, kind="stable")
