@@ -8,6 +8,7 @@
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
+#include "chunk_pool.hpp"
 #include "hmm_glm_impl.hpp"
 
 namespace hebb::analysis {
@@ -251,9 +252,9 @@ void m_step(hmm_glm_model& m, const matrix& X, const Eigen::Ref<const matrix>& y
   const double prec = std::isfinite(p.prior_sd) ? 1.0 / (p.prior_sd * p.prior_sd) : 0.0;
   matrix wbar = matrix::Zero(N, N);
   for (const auto& w : m.weights) wbar += w / static_cast<double>(K);
-  // the K·N GLMs are independent: one per iteration, static schedule (deterministic)
-#pragma omp parallel for schedule(static)
-  for (Eigen::Index kn = 0; kn < K * N; ++kn) {
+  // the K·N GLMs are independent: one chunk each (the result does not depend on the thread)
+  detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
+    const auto kn = static_cast<Eigen::Index>(c);
     const Eigen::Index k = kn / N, n = kn % N;
     Eigen::VectorXd w(N + 1);
     w.head(N) = m.weights[static_cast<std::size_t>(k)].row(n).transpose();
@@ -261,7 +262,7 @@ void m_step(hmm_glm_model& m, const matrix& X, const Eigen::Ref<const matrix>& y
     detail::fit_state_glm(X, y.col(n), post.col(k), w, wbar.row(n).transpose(), prec, p.fisher_steps);
     m.weights[static_cast<std::size_t>(k)].row(n) = w.head(N).transpose();
     m.bias(k, n) = w(N);
-  }
+  });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
+#include "chunk_pool.hpp"
 #include "hmm_glm_impl.hpp"
 
 namespace hebb::analysis {
@@ -268,8 +269,8 @@ onehot_hmm_glm_fit fit_onehot_hmm_glm(const Eigen::Ref<const matrix>& y, const o
     if (it > 0) detail::m_step_markov(m, post, trans);
     std::vector<Eigen::VectorXd> gk;
     for (Eigen::Index k = 0; k < K; ++k) gk.emplace_back(post.col(k));
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index row = 0; row < K * N; ++row) {
+    detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
+      const auto row = static_cast<Eigen::Index>(c);
       const Eigen::Index k = row / N, n = row % N;
       if (p.method == onehot_method::laplace)
         laplace_row(rows[static_cast<std::size_t>(row)], hc, ycols[static_cast<std::size_t>(n)],
@@ -278,7 +279,7 @@ onehot_hmm_glm_fit fit_onehot_hmm_glm(const Eigen::Ref<const matrix>& y, const o
         adam_row(rows[static_cast<std::size_t>(row)], h, ycols[static_cast<std::size_t>(n)],
                  gk[static_cast<std::size_t>(k)], log_prior_all.middleRows(n * N, N), p,
                  static_cast<std::uint64_t>(row), it);
-    }
+    });
     // shared prior: softmax(π) = mean over states of q
     matrix mean_q = matrix::Zero(N * N, n_types);
     for (Eigen::Index k = 0; k < K; ++k)
@@ -333,8 +334,8 @@ onehot_hmm_glm_fit fit_onehot_hmm_glm(const Eigen::Ref<const matrix>& y, const o
     }
     last = fb.log_likelihood;
     detail::m_step_markov(m, post, fb.transitions);
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index row = 0; row < K * N; ++row) {
+    detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
+      const auto row = static_cast<Eigen::Index>(c);
       const Eigen::Index k = row / N, n = row % N;
       const auto& ty = fit.types[static_cast<std::size_t>(k)];
       std::vector<Eigen::Index> cols;
@@ -352,7 +353,7 @@ onehot_hmm_glm_fit fit_onehot_hmm_glm(const Eigen::Ref<const matrix>& y, const o
                             p.fisher_steps);
       for (Eigen::Index d = 0; d < D; ++d) W(n, cols[static_cast<std::size_t>(d)]) = w(d);
       m.bias(k, n) = w(D);
-    }
+    });
   }
   // a refitted weight whose sign opposes its type takes the type of its sign
   for (Eigen::Index k = 0; k < K; ++k)
