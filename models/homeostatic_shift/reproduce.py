@@ -91,6 +91,42 @@ def swap_stream(y, n_items, period, rng):
     return idx, labels
 
 
+def perm_stream(y, n_items, period, rng):
+    """Item indices (drawn with replacement) and labels; every `period` items the label
+    map becomes a fresh uniformly random permutation of the 10 classes."""
+    idx = rng.integers(0, len(y), size=n_items)
+    perm = np.arange(10)
+    labels = np.empty(n_items, dtype=np.int64)
+    for k in range(n_items):
+        if k and k % period == 0:
+            perm = rng.permutation(10)
+        labels[k] = perm[y[idx[k]]]
+    return idx, labels
+
+
+STREAMS = {"swap": swap_stream, "perm": perm_stream}
+
+
+def load_task(task="digits"):
+    """X [n, d + 1] (float64; standardised features and a bias input) and y [n] of a
+    task: 'digits' (sklearn 8x8, 1797 items, each pixel standardised) or 'fashion'
+    (Fashion-MNIST training split, 60 000 items, 784 pixels; centred per pixel and
+    divided by one global standard deviation, so that rarely lit border pixels are
+    not blown up)."""
+    if task == "digits":
+        X, y = hl.load_digits()
+        X = X.numpy().astype(np.float64)
+        X = (X - X.mean(0)) / (X.std(0) + 1e-6)
+    elif task == "fashion":
+        X, y = hl.load_fashion_mnist("train")
+        X = X.numpy().astype(np.float64)
+        X -= X.mean(0)
+        X /= X.std()
+    else:
+        raise ValueError(f"unknown task '{task}' (valid: digits, fashion)")
+    return np.hstack([X, np.ones((len(X), 1))]), y.numpy()
+
+
 def online(X, y, period, n_items, seed, rule="hebb"):
     """Runs every learner on one stream; returns accuracies [learner], the homeostatic
     rate after each batch, and its viable fraction."""
@@ -149,11 +185,7 @@ def online(X, y, period, n_items, seed, rule="hebb"):
 def run(quick=False, out="reproduce", n_seeds=5, seed0=0, rule="hebb"):
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
-    X, y = hl.load_digits()
-    X = X.numpy().astype(np.float64)
-    X = (X - X.mean(0)) / (X.std(0) + 1e-6)
-    X = np.hstack([X, np.ones((len(X), 1))])
-    y = y.numpy()
+    X, y = load_task("digits")
     n_items = 3000 if quick else 10000
     seeds = range(seed0, seed0 + n_seeds)
     acc = np.zeros((len(PERIODS), n_seeds, len(GRID) + 2))

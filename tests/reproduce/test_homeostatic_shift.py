@@ -12,7 +12,10 @@ the shared start eta0), the gain is > 1 pp at S = 50 and shrinks monotonically w
 test_homeostatic_rate_follows_the_shift_rate: the rate settles higher under fast shift
 than under slow shift. Acceptance checks 1 and 2 (>= best constant at S = 50, advantage
 shrinking monotonically with S) are measured in test_homeostatic_shift_acceptance_quick,
-an expected failure (README has the tables)."""
+an expected failure (README has the tables). The remaining tests check the study
+scripts' pieces against second computations: headroom.py's learners and schedule shapes,
+reproduce.perm_stream and reproduce.load_task (README item 6), mlp_fashion.py's
+gradients against torch autograd, and the authors' rule (PaperLR)."""
 
 import numpy as np
 import pytest
@@ -132,3 +135,60 @@ def test_paper_rule_regulator(load):
         reg.offer(1, 1, lambda lr: -lr)  # lower always scores better
     assert reg.lr == 1e-8  # 0.27 - 9 x 0.03 < 0, clipped
     assert reg.viable_fraction == pytest.approx(9 / 22)  # 0.3, 0.27, ..., 0.06 >= 0.05
+
+
+def test_perm_stream_relabels_by_a_fresh_permutation_each_period(load):
+    """reproduce.perm_stream (--shift perm in headroom.py): within each period of S items
+    the labels are one bijection of the true classes; the maps of successive periods are
+    drawn afresh (not all equal), and the first period is the identity."""
+    mod = load("homeostatic_shift")
+    y = np.random.default_rng(1).integers(0, 10, 500)
+    idx, lab = mod.perm_stream(y, 2000, 50, np.random.default_rng(2))
+    maps = []
+    for b in range(0, 2000, 50):
+        t, l = y[idx[b:b + 50]], lab[b:b + 50]
+        m = {}
+        for a, c in zip(t, l):
+            assert m.setdefault(a, c) == c  # one label per class within the period
+        assert len(set(m.values())) == len(m)  # injective
+        maps.append(tuple(sorted(m.items())))
+    assert all(a == c for a, c in maps[0])
+    assert len(set(maps)) > 30  # 40 periods, fresh random maps
+
+
+def test_headroom_schedule_shapes():
+    """headroom.py's oracle schedules: twolevel is hi for since < k batches, lo after;
+    decay starts at hi and falls by e every tau batches down to the floor lo."""
+    head = _model_script("headroom")
+    rates = head.rate_grid(0.2, 3.0)
+    assert len(rates) == 10 and rates[0] == 0.2 and rates[-1] == 3.0
+    for shape in ("twolevel", "decay"):
+        sched, f = head.schedules(rates, shape)
+        assert len(sched) == 45 * 7 and all(h > lo for h, lo, _ in sched)
+        hi, lo, p = (np.array([s[i] for s in sched]) for i in range(3))
+        np.testing.assert_allclose(f(0), hi)
+        for s in (0.5, 3, 40):
+            want = np.where(s < p, hi, lo) if shape == "twolevel" else np.maximum(lo, hi * np.exp(-s / p))
+            np.testing.assert_allclose(f(s), want)
+        assert np.all(f(1e4) == lo)
+    with pytest.raises(ValueError, match="unknown shape"):
+        head.schedules(rates, "ramp")
+
+
+def test_load_task(load):
+    """reproduce.load_task: digits standardised per pixel, Fashion-MNIST centred per
+    pixel and scaled by one global standard deviation, both with a bias input."""
+    mod = load("homeostatic_shift")
+    import hebb.learn as hl
+    X, y = mod.load_task("digits")
+    D, t = hl.load_digits()
+    D = D.numpy().astype(np.float64)
+    np.testing.assert_array_equal(X, np.hstack([(D - D.mean(0)) / (D.std(0) + 1e-6), np.ones((len(D), 1))]))
+    np.testing.assert_array_equal(y, t.numpy())
+    X, y = mod.load_task("fashion")
+    assert X.shape == (60000, 785) and y.shape == (60000,) and set(np.unique(y)) == set(range(10))
+    assert np.all(X[:, -1] == 1)
+    np.testing.assert_allclose(X[:, :-1].mean(0), 0, atol=1e-9)
+    assert X[:, :-1].std() == pytest.approx(1, rel=1e-9)
+    with pytest.raises(ValueError, match="unknown task"):
+        mod.load_task("mnist")
