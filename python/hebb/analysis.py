@@ -473,7 +473,7 @@ def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, r
 
     Returns a dict: weights (λ, descending), factors (A, B, C with unit-norm columns),
     relative_error, iterations, converged. Raises ValueError on negative or NaN
-    entries, a rank above min(IJ, IK, JK), or no convergence in ``max_iter`` sweeps
+    entries, a rank above min(IJ, IK, JK), or no convergence in ``max_iter`` iterations
     (unless ``require_convergence=False``).
 
     ``init=(A, B, C)`` (non-negative, I x R, J x R, K x R) runs one fit from those
@@ -484,7 +484,9 @@ def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, r
     Each update of a factor reuses its MTTKRP (a pass over the tensor) for up to
     ``1 + inner_alpha * rho`` column sweeps (rho: the MTTKRP's cost over a sweep's),
     stopping when a sweep moves the factor by less than ``inner_delta`` times the first
-    (Gillis & Glineur 2012). ``inner_alpha=0`` is plain HALS, one sweep per factor."""
+    (Gillis & Glineur 2012); with ``extrapolate`` each update moves on along its last
+    step, undone when that raises the error (Ang & Gillis 2019). ``inner_alpha=0,
+    extrapolate=False`` is plain HALS."""
     x = np.asarray(tensor, dtype=float)
     if x.ndim != 3:
         raise ValueError(f"nonnegative_cp: tensor must be 3-D, got shape {x.shape}")
