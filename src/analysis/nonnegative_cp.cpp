@@ -32,23 +32,22 @@ constexpr double eps = 1e-12;
 
 // One HALS sweep over the columns of F (n x R) given M (MTTKRP, n x R) and G (Hadamard
 // of the other Grams, symmetric); later columns see the earlier ones already updated.
-// The entries of a column are independent, so each column update is one vector loop
-// over them. Returns |F_new - F_old|²_F.
-double hals(cmat& F, const cmat& M, const cmat& G) {
+// Each column update is two vector passes over n entries: F G_:r (Eigen's matrix-vector
+// product, column by column) into the scratch fg, then the projected update. Returns
+// |F_new - F_old|²_F.
+double hals(cmat& F, const cmat& M, const cmat& G, Eigen::VectorXd& fg) {
   const Eigen::Index n = F.rows(), R = F.cols();
-  const double* f = F.data();
   double moved = 0;
   for (Eigen::Index r = 0; r < R; ++r) {
-    const double* g = G.data() + r * R;  // G_:r
-    if (g[r] <= 0) continue;
-    const double inv = 1.0 / g[r];
+    if (G(r, r) <= 0) continue;
+    const double inv = 1.0 / G(r, r);
+    fg.head(n).noalias() = F * G.col(r);
     const double* m = M.data() + r * n;
+    const double* q = fg.data();
     double* fr = F.data() + r * n;
 #pragma omp simd reduction(+ : moved)
     for (Eigen::Index i = 0; i < n; ++i) {
-      double fg = 0;
-      for (Eigen::Index q = 0; q < R; ++q) fg += f[q * n + i] * g[q];
-      const double next = std::max(eps, fr[i] + (m[i] - fg) * inv);
+      const double next = std::max(eps, fr[i] + (m[i] - q[i]) * inv);
       moved += (next - fr[i]) * (next - fr[i]);
       fr[i] = next;
     }
@@ -59,10 +58,10 @@ double hals(cmat& F, const cmat& M, const cmat& G) {
 // Accelerated HALS (Gillis & Glineur 2012): the MTTKRP M costs far more than a sweep
 // over F's columns, so F is swept again with the same M and G while a sweep still moves
 // it by more than delta times the first sweep did, at most max_sweeps times.
-void hals_inner(cmat& F, const cmat& M, const cmat& G, int max_sweeps, double delta) {
-  const double first = hals(F, M, G);
+void hals_inner(cmat& F, const cmat& M, const cmat& G, int max_sweeps, double delta, Eigen::VectorXd& fg) {
+  const double first = hals(F, M, G, fg);
   for (int l = 1; l < max_sweeps; ++l)
-    if (hals(F, M, G) <= delta * delta * first) break;
+    if (hals(F, M, G, fg) <= delta * delta * first) break;
 }
 
 // The sweep cap 1 + α ρ, with ρ = 1 + (flops of the MTTKRP) / (flops of one sweep).
@@ -181,8 +180,8 @@ void yt_w(const double* Y, Eigen::Index n, Eigen::Index m, const rmat& W, cmat& 
 
 namespace {
 
-// Checks the tensor and the rank; returns |X|².
-double check_tensor(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p) {
+// Checks the shape and the rank.
+void check_shape(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p) {
   p.validate();
   if (I == 0 || J == 0 || K == 0 || x.size() != I * J * K)
     throw Error("nonnegative_cp: tensor of {} values is not {} x {} x {}", x.size(), I, J, K);
@@ -190,25 +189,55 @@ double check_tensor(std::span<const double> x, std::size_t I, std::size_t J, std
   if (p.rank > min_unfold)
     throw Error("nonnegative_cp: rank {} is too large for a {} x {} x {} tensor (too few samples: at most "
                 "min(IJ, IK, JK) = {})", p.rank, I, J, K, min_unfold);
-  double norm2 = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!(x[i] >= 0) || !std::isfinite(x[i]))
-      throw Error("nonnegative_cp: entry {} = {}: the tensor must be non-negative and finite", i, x[i]);
-    norm2 += x[i] * x[i];
-  }
-  if (norm2 == 0) throw Error("nonnegative_cp: the tensor is all zeros");
-  return norm2;
 }
 
-// X as a K x I·J row-major matrix (for T = X C), transposed in 32 x 32 tiles.
-std::vector<double> transposed(std::span<const double> x, std::size_t rows, std::size_t K) {
-  std::vector<double> xt(x.size());
+// The tensor checked (every entry non-negative and finite) and transposed for the
+// passes: X as a K x I·J row-major matrix (for T = X C), in 32 x 32 tiles, with |X|².
+// Large tensors are done in chunks of rows on the pool; |X|² sums the chunks' sums in
+// chunk order, so it does not depend on the thread count.
+struct prepared {
+  std::vector<double> xt;
+  double norm2 = 0;
+};
+
+prepared prepare(std::span<const double> x, std::size_t rows, std::size_t K) {
+  prepared d;
+  d.xt.resize(x.size());
   constexpr std::size_t tile = 32;
-  for (std::size_t r0 = 0; r0 < rows; r0 += tile)
-    for (std::size_t k0 = 0; k0 < K; k0 += tile)
-      for (std::size_t r = r0; r < std::min(rows, r0 + tile); ++r)
-        for (std::size_t k = k0; k < std::min(K, k0 + tile); ++k) xt[k * rows + r] = x[r * K + k];
-  return xt;
+  const std::size_t tiles = (rows + tile - 1) / tile, per = std::max<std::size_t>(1, tiles / 64);
+  const std::size_t chunks = (tiles + per - 1) / per;
+  std::vector<double> part(chunks, 0.0);
+  std::vector<char> bad(chunks, 0);
+  auto chunk = [&](std::size_t c) {
+    const std::size_t lo = c * per * tile, hi = std::min(rows, (c + 1) * per * tile);
+    for (std::size_t r0 = lo; r0 < hi; r0 += tile)
+      for (std::size_t k0 = 0; k0 < K; k0 += tile)
+        for (std::size_t r = r0; r < std::min(hi, r0 + tile); ++r)
+          for (std::size_t k = k0; k < std::min(K, k0 + tile); ++k) d.xt[k * rows + r] = x[r * K + k];
+    double s = 0;
+    bool ok = true;
+    const double* v = x.data() + lo * K;
+#pragma omp simd reduction(+ : s) reduction(&& : ok)
+    for (std::size_t i = 0; i < (hi - lo) * K; ++i) {
+      s += v[i] * v[i];
+      ok = ok && v[i] >= 0 && v[i] <= std::numeric_limits<double>::max();  // false for NaN, inf
+    }
+    part[c] = s;
+    bad[c] = !ok;
+  };
+  if (static_cast<Eigen::Index>(x.size()) >= parallel_min_entries)
+    detail::chunk_pool::instance().run(chunks, chunk);
+  else
+    for (std::size_t c = 0; c < chunks; ++c) chunk(c);
+  for (std::size_t c = 0; c < chunks; ++c) {
+    if (bad[c])
+      for (std::size_t i = c * per * tile * K; i < x.size(); ++i)
+        if (!(x[i] >= 0) || !std::isfinite(x[i]))
+          throw Error("nonnegative_cp: entry {} = {}: the tensor must be non-negative and finite", i, x[i]);
+    d.norm2 += part[c];
+  }
+  if (d.norm2 == 0) throw Error("nonnegative_cp: the tensor is all zeros");
+  return d;
 }
 
 struct fit_result {
@@ -247,6 +276,7 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
   cmat T(I * J, R), M1(I, R), M2(J, R), M3(K, R);  // X C and the three MTTKRPs
   rmat W(I * J, R), Cr(K, R);  // kernel weights: the Khatri-Rao rows a_i ∘ b_j, C
   cmat AA(R, R), BB(R, R), CC(R, R), G(R, R);
+  Eigen::VectorXd fg(std::max({I, J, K}));  // HALS scratch
   // MTTKRP flops: X C is shared by modes 1 and 2; modes 1, 2 add I·J·R each
   const double xc = static_cast<double>(I * J * K * R);
   const int cap_a = inner_cap(xc / 2 + static_cast<double>(I * J * R), I, R, p.inner_alpha);
@@ -264,21 +294,21 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
     for (Eigen::Index r = 0; r < R; ++r)  // M1[i, r] = Σ_j T[(i,j), r] B_jr
       for (Eigen::Index i = 0; i < I; ++i) M1(i, r) = T.col(r).segment(i * J, J).dot(B.col(r));
     G = BB.cwiseProduct(CC);
-    hals_inner(A, M1, G, cap_a, p.inner_delta);
+    hals_inner(A, M1, G, cap_a, p.inner_delta, fg);
     if (p.extrapolate) extrapolate(A, s.A0, beta);
     AA.noalias() = A.transpose().lazyProduct(A);
     M2.setZero();  // M2[j, r] = Σ_i T[(i,j), r] A_ir
     for (Eigen::Index r = 0; r < R; ++r)
       for (Eigen::Index i = 0; i < I; ++i) M2.col(r) += A(i, r) * T.col(r).segment(i * J, J);
     G = AA.cwiseProduct(CC);
-    hals_inner(B, M2, G, cap_b, p.inner_delta);
+    hals_inner(B, M2, G, cap_b, p.inner_delta, fg);
     if (p.extrapolate) extrapolate(B, s.B0, beta);
     BB.noalias() = B.transpose().lazyProduct(B);
     for (Eigen::Index i = 0; i < I; ++i)
       for (Eigen::Index j = 0; j < J; ++j) W.row(i * J + j) = A.row(i).cwiseProduct(B.row(j));
     yt_w(x, I * J, K, W, M3);  // M3[k, r] = Σ_ij X_ijk A_ir B_jr
     const cmat& GAB = G = AA.cwiseProduct(BB);
-    hals_inner(C, M3, GAB, cap_c, p.inner_delta);
+    hals_inner(C, M3, GAB, cap_c, p.inner_delta, fg);
     if (p.extrapolate) extrapolate(C, s.C0, beta);
     CC.noalias() = C.transpose().lazyProduct(C);
     // |X - X̂|² = |X|² - 2<X, X̂> + |X̂|², <X, X̂> = Σ C ∘ M3, |X̂|² = Σ GAB ∘ CᵀC
@@ -361,11 +391,11 @@ cp_model finish(const cmat& A, const cmat& B, cmat C, const fit_result& f, const
 }  // namespace
 
 cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p) {
-  const double norm2 = check_tensor(x, I, J, K, p);
+  check_shape(x, I, J, K, p);
+  const prepared d = prepare(x, I * J, K);
   const auto R = static_cast<Eigen::Index>(p.rank);
   const auto Ii = static_cast<Eigen::Index>(I), Ji = static_cast<Eigen::Index>(J), Ki = static_cast<Eigen::Index>(K);
-  const double scale = std::cbrt(std::sqrt(norm2 / static_cast<double>(x.size())));  // match the data's size
-  const std::vector<double> xt = transposed(x, I * J, K);
+  const double scale = std::cbrt(std::sqrt(d.norm2 / static_cast<double>(x.size())));  // match the data's size
   fit_result best;
   factors kept;
   for (int rs = 0; rs < p.restarts; ++rs) {
@@ -374,7 +404,7 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
     for (auto* F : {&s.A, &s.B, &s.C})
       for (Eigen::Index r = 0; r < R; ++r)
         for (Eigen::Index i = 0; i < F->rows(); ++i) (*F)(i, r) = scale * rng.uniform();
-    const fit_result f = hals_fit(x.data(), xt.data(), norm2, s, p);
+    const fit_result f = hals_fit(x.data(), d.xt.data(), d.norm2, s, p);
     if (f.err < best.err || rs == 0) {
       best = f;
       kept = std::move(s);
@@ -385,7 +415,7 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
 
 cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J, std::size_t K, const cp_params& p,
                         const cp_start& start) {
-  const double norm2 = check_tensor(x, I, J, K, p);
+  check_shape(x, I, J, K, p);
   const auto R = static_cast<Eigen::Index>(p.rank);
   const std::size_t dims[3] = {I, J, K};
   const matrix* given[3] = {&start.a, &start.b, &start.c};
@@ -398,8 +428,8 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
       throw Error("nonnegative_cp: start factor {} has negative or non-finite entries", "abc"[m]);
   }
   factors s{start.a, start.b, start.c};
-  const std::vector<double> xt = transposed(x, I * J, K);
-  const fit_result f = hals_fit(x.data(), xt.data(), norm2, s, p);
+  const prepared d = prepare(x, I * J, K);
+  const fit_result f = hals_fit(x.data(), d.xt.data(), d.norm2, s, p);
   return finish(s.A, s.B, std::move(s.C), f, p);
 }
 
