@@ -47,6 +47,34 @@ size_t lz76_ks(const unsigned char* s, size_t n) {
 """
 
 
+BW_SRC = r"""
+#include <stddef.h>
+#include <omp.h>
+/* the memory-bandwidth bound of the CP passes: a plain read (sum) of an array, in threads */
+double read_sum(const double* x, size_t n, int threads) {
+  double s = 0;
+  #pragma omp parallel for num_threads(threads) reduction(+ : s) schedule(static)
+  for (size_t i = 0; i < n; ++i) s += x[i];
+  return s;
+}
+"""
+
+
+def read_bandwidth(nbytes=80 * 2**20, threads=2):
+    """GB/s of a plain multi-threaded read of an array (best of 20), compiled here: the
+    bound for passes that stream a tensor from memory."""
+    with tempfile.TemporaryDirectory() as d:
+        src, lib = os.path.join(d, "bw.c"), os.path.join(d, "bw.so")
+        open(src, "w").write(BW_SRC)
+        subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", src, "-o", lib], check=True)
+        bw = ctypes.CDLL(lib)
+        bw.read_sum.restype = ctypes.c_double
+        bw.read_sum.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        x = np.random.default_rng(0).random(nbytes // 8)
+        t, _ = best(lambda: bw.read_sum(x.ctypes.data, x.size, threads), 20)
+    return x.nbytes / t / 1e9
+
+
 def python_ks(s):
     n = len(s)
     c, l, i, k, kmax = 1, 1, 0, 1, 1
@@ -322,6 +350,8 @@ def bench_ntf():
     print("'excess' = error / optimum - 1.")
     print(f"{'shape':>16} {'R':>3} {'it hebb':>8} {'it numpy':>9} {'hebb':>8} {'numpy':>8} {'ratio':>6} "
           f"{'it ratio':>9} {'excess hebb':>12} {'excess numpy':>13} {'FMS':>6}")
+    bandwidth = read_bandwidth()
+    print(f"(a plain 2-thread read of an 80 MB array: {bandwidth:.1f} GB/s)")
     for shape, R, _, note in NTF_CASES:
         X, init = planted_ntf(shape, R)
         reps = 5 if X.size < 10**6 else 3
@@ -334,6 +364,10 @@ def bench_ntf():
         assert xh < 1e-4 and xh <= 2 * xn + 1e-6 and fms >= 0.99, (shape, xh, xn, fms)
         print(f"{str(shape):>16} {R:3d} {fh['iterations']:8d} {itn:9d} {th:8.4f} {tn:8.4f} {tn / th:6.1f} "
               f"{itn / fh['iterations']:9.1f} {xh:12.1e} {xn:13.1e} {fms:6.3f}" + (f"   ({note})" if note else ""))
+        if X.nbytes >= 32 * 2**20:  # streamed from memory: the bandwidth bound
+            floor = fh["iterations"] * 2 * X.nbytes / (bandwidth * 1e9)  # one pass over X, one over its copy
+            print(f"{'':>16}     memory bound: {fh['iterations']} iterations x 2 passes x {X.nbytes / 1e6:.0f} MB "
+                  f"at {bandwidth:.1f} GB/s >= {floor:.4f} s, at most {tn / floor:.1f}x numpy")
     print("load after the NTF tables:", os.getloadavg())
 
 
