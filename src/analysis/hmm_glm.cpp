@@ -5,10 +5,10 @@
 
 #include <Eigen/Dense>
 
+#include <hebb/core/chunk_pool.hpp>
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
-#include "chunk_pool.hpp"
 #include "hmm_glm_impl.hpp"
 
 namespace hebb::analysis {
@@ -253,7 +253,7 @@ void m_step(hmm_glm_model& m, const matrix& X, const Eigen::Ref<const matrix>& y
   matrix wbar = matrix::Zero(N, N);
   for (const auto& w : m.weights) wbar += w / static_cast<double>(K);
   // the K·N GLMs are independent: one chunk each (the result does not depend on the thread)
-  detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
+  hebb::detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
     const auto kn = static_cast<Eigen::Index>(c);
     const Eigen::Index k = kn / N, n = kn % N;
     Eigen::VectorXd w(N + 1);

@@ -8,10 +8,10 @@
 
 #include <Eigen/Dense>
 
+#include <hebb/core/chunk_pool.hpp>
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
-#include "chunk_pool.hpp"
 
 namespace hebb::analysis {
 
@@ -154,7 +154,7 @@ void dispatch(int width, Args&&... args) {
 }
 
 // Products over at least this many entries (4 MB) are split between threads, in chunks
-// of columns of Y run by detail::chunk_pool. Smaller ones stay on one thread: there
+// of columns of Y run by hebb::detail::chunk_pool. Smaller ones stay on one thread: there
 // waking threads costs more than the pass (measured on the shared 2-core machine).
 constexpr Eigen::Index parallel_min_entries = Eigen::Index{1} << 19;
 
@@ -170,7 +170,7 @@ void yt_w(const double* Y, Eigen::Index n, Eigen::Index m, const rmat& W, cmat& 
   // about 32 chunks of whole 16-column blocks, so a slow thread holds up little
   const Eigen::Index width = std::max<Eigen::Index>(16, (m / 32 + 15) / 16 * 16);
   const auto chunks = static_cast<std::size_t>((m + width - 1) / width);
-  detail::chunk_pool::instance().run(chunks, [&](std::size_t c) {
+  hebb::detail::chunk_pool::instance().run(chunks, [&](std::size_t c) {
     const auto c0 = static_cast<Eigen::Index>(c) * width;
     columns(c0, std::min(m, c0 + width));
   });
@@ -226,7 +226,7 @@ prepared prepare(std::span<const double> x, std::size_t rows, std::size_t K) {
     bad[c] = !ok;
   };
   if (static_cast<Eigen::Index>(x.size()) >= parallel_min_entries)
-    detail::chunk_pool::instance().run(chunks, chunk);
+    hebb::detail::chunk_pool::instance().run(chunks, chunk);
   else
     for (std::size_t c = 0; c < chunks; ++c) chunk(c);
   for (std::size_t c = 0; c < chunks; ++c) {

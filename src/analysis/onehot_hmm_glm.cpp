@@ -6,10 +6,10 @@
 
 #include <Eigen/Dense>
 
+#include <hebb/core/chunk_pool.hpp>
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
-#include "chunk_pool.hpp"
 #include "hmm_glm_impl.hpp"
 
 namespace hebb::analysis {
@@ -269,7 +269,7 @@ onehot_hmm_glm_fit fit_onehot_hmm_glm(const Eigen::Ref<const matrix>& y, const o
     if (it > 0) detail::m_step_markov(m, post, trans);
     std::vector<Eigen::VectorXd> gk;
     for (Eigen::Index k = 0; k < K; ++k) gk.emplace_back(post.col(k));
-    detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
+    hebb::detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
       const auto row = static_cast<Eigen::Index>(c);
       const Eigen::Index k = row / N, n = row % N;
       if (p.method == onehot_method::laplace)
@@ -334,7 +334,7 @@ onehot_hmm_glm_fit fit_onehot_hmm_glm(const Eigen::Ref<const matrix>& y, const o
     }
     last = fb.log_likelihood;
     detail::m_step_markov(m, post, fb.transitions);
-    detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
+    hebb::detail::chunk_pool::instance().run(static_cast<std::size_t>(K * N), [&](std::size_t c) {
       const auto row = static_cast<Eigen::Index>(c);
       const Eigen::Index k = row / N, n = row % N;
       const auto& ty = fit.types[static_cast<std::size_t>(k)];

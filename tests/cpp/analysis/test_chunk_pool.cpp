@@ -1,4 +1,4 @@
-// detail::chunk_pool (src/analysis/chunk_pool.hpp): every chunk runs exactly once, for
+// detail::chunk_pool (include/hebb/core/chunk_pool.hpp): every chunk runs exactly once, for
 // any thread count; an exception thrown by a chunk reaches the caller (later chunks are
 // skipped), and the pool keeps working; chunks see one OpenMP thread. And the
 // HMM-GLM EM step, whose K·N GLM fits run on the pool, gives the same bits for 1 and 2
@@ -12,11 +12,11 @@
 #include <omp.h>
 
 #include <hebb/analysis/hmm_glm.hpp>
+#include <hebb/core/chunk_pool.hpp>
 
-#include "../../../src/analysis/chunk_pool.hpp"
 #include "hmm_planted.hpp"
 
-using hebb::analysis::detail::chunk_pool;
+using hebb::detail::chunk_pool;
 
 TEST(chunk_pool, runs_every_chunk_once_and_rethrows) {
   const int saved = omp_get_max_threads();

@@ -14,7 +14,7 @@
 // 1e6-entry CP fit ran in 24 ms after an idle pause, 11 ms while the threads were
 // awake). The first exception a chunk throws
 // is rethrown by run() once no chunk is running; chunks not yet started are skipped.
-// Internal to src/analysis.
+// Used by analysis (CP passes, the GLM fits of the HMM-GLMs).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -29,7 +29,7 @@
 
 #include <omp.h>
 
-namespace hebb::analysis::detail {
+namespace hebb::detail {
 
 class chunk_pool {
  public:
@@ -147,4 +147,4 @@ class chunk_pool {
   bool stop_ = false;
 };
 
-}  // namespace hebb::analysis::detail
+}  // namespace hebb::detail
