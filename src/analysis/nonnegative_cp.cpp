@@ -12,7 +12,6 @@
 #include <hebb/core/error.hpp>
 #include <hebb/core/rng.hpp>
 
-
 namespace hebb::analysis {
 
 void cp_params::validate() const {
