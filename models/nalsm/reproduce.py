@@ -12,8 +12,15 @@ linear readout (logistic regression on spike counts; 10,000 training and 2,000 t
 by default) for the astrocyte liquid, the plain-STDP liquid and the static liquid (weights
 at their initial maximum).
 
-    /usr/bin/python3 models/nalsm/reproduce.py [--out DIR] [--quick] [--n-train N] [--n-test N]
-        [--liquids astrocyte,plain STDP,static] [--n-liquid N] [--learning-curve] [--save-features]
+The liquid's make-up is chosen with --config (CONFIGS below): the default "nalsm-input" has
+NALSM's input projection and input coding (118 input synapses of random sign per neuron, every
+image 15.2 input spikes per ms) on our random liquid of delta-synapse neurons; "hebb2025" is the
+liquid used until 2026-11-26; "nalsm-neuron" adds NALSM's neuron (tau_m 64 ms, 1.5 ms synaptic
+current, 2 ms refractory) and "nalsm" also its 3-D distance-dependent liquid.
+
+    /usr/bin/python3 models/nalsm/reproduce.py [--out DIR] [--quick] [--config NAME] [--n-train N]
+        [--n-test N] [--liquids astrocyte,plain STDP,static] [--n-liquid N] [--seed S]
+        [--astro-bias B] [--astro-w W] [--learning-curve] [--save-features]
 Writes DIR/nalsm.png and DIR/nalsm.json; exits 1 if a check fails.
 """
 import argparse
@@ -36,6 +43,53 @@ R_MAX = 50.0                      # input rate of a white pixel [Hz]
 NEURON = dict(tau_m=20.0, tau_refrac=5.0, v_reset=0.0)  # lif_curr_delta, threshold 20 mV
 ASTRO = dict(w_a=0.015, tau_a=100.0, bias=0.0)        # NALSM's w_a, tau_a for 1k neurons; bias: ours
 
+# Liquid configurations (--config). Each names four parts:
+#   input:    "ours"  - p = 0.02 from the 784 inputs (16 per neuron), all +3; pixel x 50 Hz
+#             "nalsm" - NALSM's: exactly 0.15 x 784 x N input synapses drawn without replacement
+#                       (118 per neuron), weight +3 or -3 with equal odds; a pixel fires with
+#                       probability x / (sum of the image's pixels) / M per 1 ms step, M the
+#                       largest such fraction over the 60k training images (1 / 15.2), so every
+#                       image sends 15.2 input spikes per ms (NALSM_SIM_SUPPORT.assemble_data_FMNIST;
+#                       NALSM rescales its test set by the test set's own maximum, we use the
+#                       training set's for both)
+#   neuron:   "delta" - lif_curr_delta, tau_m 20 ms, refractory 5 ms (weights are PSP jumps in mV)
+#             "exp"   - lif_curr_exp as NALSM's CUBA LIF: tau_m 64 ms, refractory 2 ms, threshold
+#                       20 mV, reset 0; synaptic current tau_syn = 1.5 ms (NALSM draws 1 or 2 ms per
+#                       neuron; a population here has one value). c_m = tau_syn / KAPPA makes a
+#                       weight w move v by KAPPA w, KAPPA = 0.68 the charge of NALSM's discrete kernel
+#                       exp(-t / tau_u) / tau_u summed from 1 ms after the spike (0.58 for 1 ms,
+#                       0.77 for 2 ms).
+#   topology: "random" - liquid synapses with p = P_REC
+#             "3d"     - NALSM's: neurons on a 10 x 10 x 10 grid (randomly placed), p = C exp(-(d/3)^2),
+#                        C_EE / EI / IE / II = 0.2 / 0.1 / 0.3 / 0.05 (about 17 synapses per neuron)
+#   astro:    the astrocyte's w_a and bias b (see README: how they were derived)
+KAPPA = 0.68
+CONFIGS = {
+    "hebb2025": dict(input="ours", neuron="delta", topology="random", w_a=0.015, bias=0.0),
+    "nalsm-input": dict(input="nalsm", neuron="delta", topology="random", w_a=0.015, bias=0.31),
+    "nalsm-neuron": dict(input="nalsm", neuron="exp", topology="random", w_a=0.015, bias=0.3),
+    "nalsm": dict(input="nalsm", neuron="exp", topology="3d", w_a=0.015, bias=0.2),
+}
+CFG = dict(CONFIGS["hebb2025"], name="hebb2025")
+NEURON_EXP = dict(tau_m=64.0, tau_refrac=2.0, v_rest=0.0, v_reset=0.0, v_thresh=20.0,
+                  tau_syn_exc=1.5, tau_syn_inh=1.5, c_m=1.5 / KAPPA)
+P_IN_NALSM = 0.15                 # NALSM's input connection density
+C_3D = dict(ee=0.2, ei=0.1, ie=0.3, ii=0.05)  # NALSM's C_EE / EI / IE / II (pre -> post), lambda = 3
+LAMBDA_3D = 3.0
+_M_FMNIST = []                    # cache: NALSM's input scale M (largest pixel / image sum, training set)
+
+
+def set_config(name):
+    """Select the liquid configuration `name` (a key of CONFIGS)."""
+    CFG.clear()
+    CFG.update(CONFIGS[name], name=name)
+    ASTRO["w_a"], ASTRO["bias"] = CFG["w_a"], CFG["bias"]
+
+
+def neuron_model():
+    """(model name, parameters) of the liquid neurons for the configuration."""
+    return ("lif_curr_delta", NEURON) if CFG["neuron"] == "delta" else ("lif_curr_exp", NEURON_EXP)
+
 
 def set_liquid_size(n):
     """Liquid of n neurons (80 % exc). As in NALSM's local 3-D connectivity, a neuron's number
@@ -43,7 +97,7 @@ def set_liquid_size(n):
     w_a = 0.015 (1000 / n)^(1/3): NALSM's 0.015 at 1k and 0.0075 at 8k, in between interpolated."""
     global N, NE, P_REC
     N, NE, P_REC = n, int(round(0.8 * n)), 0.03 * (1000 / n)
-    ASTRO["w_a"] = 0.015 * (1000 / n) ** (1 / 3) if n != 1000 else 0.015
+    ASTRO["w_a"] = CFG["w_a"] * (1000 / n) ** (1 / 3) if n != 1000 else CFG["w_a"]
 
 
 FMNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -58,13 +112,29 @@ def load_fmnist(kind, n):
     return x.astype(float) / 255.0, y.astype(int)
 
 
+def nalsm_input_scale():
+    """NALSM's M: the largest pixel / (sum of the image's pixels) over the 60k training images."""
+    if not _M_FMNIST:
+        x, _ = load_fmnist("train", 60000)
+        _M_FMNIST.append(float((x / x.sum(1, keepdims=True)).max()))
+    return _M_FMNIST[0]
+
+
+def spike_probability(images):
+    """Probability of an input spike per 1 ms step, per pixel (see CONFIGS, input)."""
+    if CFG["input"] == "ours":
+        return images * R_MAX * 1e-3
+    return images / images.sum(1, keepdims=True) / nalsm_input_scale()
+
+
 def poisson_trains(images, duration, rng):
     """One spike list per input neuron: image k shown for `duration` ms from k*duration,
-    Bernoulli per 1 ms step with p = pixel * R_MAX * 1 ms; spikes at whole ms."""
+    Bernoulli per 1 ms step with p = spike_probability (pixel x R_MAX x 1 ms for the "ours"
+    input); spikes at whole ms."""
     times, senders = [], []
     for k0 in range(0, len(images), 200):
         block = images[k0:k0 + 200]
-        m = rng.random((len(block), int(duration), N_IN)) < (block[:, None, :] * R_MAX * 1e-3)
+        m = rng.random((len(block), int(duration), N_IN)) < spike_probability(block)[:, None, :]
         k, t, n = np.nonzero(m)
         times.append((k0 + k) * duration + t + 1.0)
         senders.append(n)
@@ -76,19 +146,47 @@ def poisson_trains(images, duration, rng):
 
 
 def structure(seed):
-    """Liquid and input synapses (sources, targets), fixed by `seed`."""
+    """Liquid and input synapses (sources, targets) and the input weights' signs, fixed by `seed`."""
     rng = np.random.default_rng(seed)
 
     def pairs(src, n_post, p):
         s, t = np.nonzero(rng.random((len(src), n_post)) < p)
         return src[s], t
 
-    se, te = pairs(np.arange(NE), N, P_REC)
-    keep = se != te
-    si, ti = pairs(np.arange(NE, N), N, P_REC)
-    keep_i = si != ti
-    sx, tx = pairs(np.arange(N_IN), N, P_IN)
-    return dict(exc=(se[keep], te[keep]), inh=(si[keep_i], ti[keep_i]), inp=(sx, tx))
+    if CFG["topology"] == "random":
+        se, te = pairs(np.arange(NE), N, P_REC)
+        keep = se != te
+        si, ti = pairs(np.arange(NE, N), N, P_REC)
+        keep_i = si != ti
+        exc, inh = (se[keep], te[keep]), (si[keep_i], ti[keep_i])
+    else:
+        side = round(N ** (1 / 3))
+        if side ** 3 != N:
+            raise ValueError(f"--config {CFG['name']}: the 3-D liquid needs a cube number of neurons, not {N}")
+        pos = np.array(np.unravel_index(rng.permutation(N), (side, side, side)), dtype=float).T
+        exc_post = np.arange(N) < NE
+        srcs, tgts = [], []
+        for k0 in range(0, N, 1000):    # rows of pre neurons; the same draws as one N x N block
+            pre = np.arange(k0, min(N, k0 + 1000))
+            d2 = ((pos[pre, None, :] - pos[None, :, :]) ** 2).sum(-1)    # [pre, post]
+            c = np.where(pre[:, None] < NE, np.where(exc_post, C_3D["ee"], C_3D["ei"]),
+                         np.where(exc_post, C_3D["ie"], C_3D["ii"]))
+            p = c * np.exp(-d2 / LAMBDA_3D ** 2)
+            p[np.arange(len(pre)), pre] = 0.0
+            s, t = np.nonzero(rng.random(p.shape) < p)
+            srcs.append(pre[s])
+            tgts.append(t)
+        s, t = np.concatenate(srcs), np.concatenate(tgts)
+        e = s < NE
+        exc, inh = (s[e], t[e]), (s[~e], t[~e])
+    if CFG["input"] == "ours":
+        sx, tx = pairs(np.arange(N_IN), N, P_IN)
+        sign = np.ones(len(sx))
+    else:
+        pick = np.sort(rng.choice(N_IN * N, size=int(N_IN * N * P_IN_NALSM), replace=False))
+        sx, tx = pick // N, pick % N
+        sign = np.where(rng.random(len(sx)) < 0.5, -1.0, 1.0)
+    return dict(exc=exc, inh=inh, inp=(sx, tx), inp_sign=sign, pos=None if CFG["topology"] == "random" else pos)
 
 
 def build(st, trains, seed, weights=None, astro=None):
@@ -96,8 +194,9 @@ def build(st, trains, seed, weights=None, astro=None):
     (astrocyte STDP) or False (plain STDP)."""
     net = hebb.Network(dt=1.0, seed=seed)
     net.population("input", "spike_source", N_IN, spike_times=trains)
-    net.population("liquid", "lif_curr_delta", N, **NEURON)
-    w = weights or {"exc": W_MAX, "inh": -W_MAX, "inp": W_MAX}
+    model, params = neuron_model()
+    net.population("liquid", model, N, **params)
+    w = weights or {"exc": W_MAX, "inh": -W_MAX, "inp": W_MAX * st["inp_sign"]}
     ref = {"astrocyte": "astro"} if astro else {}
     own = dict(ref, liquid="liquid", input="input", **ASTRO) if astro else {}
     rule = lambda lo, hi, extra: None if astro is None else dict(rule="stdp_nalsm", w_min=lo, w_max=hi, **extra)
@@ -157,6 +256,7 @@ def readout_accuracy(train_counts, y_train, test_counts, y_test):
 
 
 LIQUIDS = {"astrocyte": True, "plain STDP": False, "static": None}
+DEFAULT_CONFIG = "nalsm-input"
 
 
 def main():
@@ -169,6 +269,11 @@ def main():
     ap.add_argument("--liquids", default=None,
                     help="comma-separated subset of: astrocyte, plain STDP, static (default: all; --quick: the first two)")
     ap.add_argument("--n-liquid", type=int, default=1000, help="liquid neurons (default 1000; 100 to 16000)")
+    ap.add_argument("--config", default=DEFAULT_CONFIG,
+                    help=f"liquid configuration: {', '.join(CONFIGS)} (default {DEFAULT_CONFIG}; see CONFIGS)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the liquid's structure and the input trains (default 1)")
+    ap.add_argument("--astro-bias", type=float, default=None, help="astrocyte bias b (default: the configuration's)")
+    ap.add_argument("--astro-w", type=float, default=None, help="astrocyte w_a at 1k neurons (default: the configuration's)")
     ap.add_argument("--learning-curve", action="store_true",
                     help="also train the readout on the first 2000, 4000, 8000, ... of the training images")
     ap.add_argument("--save-features", action="store_true",
@@ -188,14 +293,26 @@ def main():
         ap.error(f"--liquids {args.liquids!r}: allowed names are {', '.join(LIQUIDS)}")
     if not 100 <= args.n_liquid <= 16000:
         ap.error(f"--n-liquid {args.n_liquid}: must be in [100, 16000]")
+    if args.config not in CONFIGS:
+        ap.error(f"--config {args.config!r}: allowed names are {', '.join(CONFIGS)}")
+    set_config(args.config)
+    if args.astro_bias is not None:
+        CFG["bias"] = ASTRO["bias"] = args.astro_bias
+    if args.astro_w is not None:
+        if args.astro_w <= 0:
+            ap.error(f"--astro-w {args.astro_w}: must be > 0")
+        CFG["w_a"] = ASTRO["w_a"] = args.astro_w
+    if CFG["topology"] == "3d" and round(args.n_liquid ** (1 / 3)) ** 3 != args.n_liquid:
+        ap.error(f"--n-liquid {args.n_liquid}: the 3-D liquid of --config {args.config} needs a cube number (1000, 8000)")
     set_liquid_size(args.n_liquid)
-    seed = 1
+    seed = args.seed
     t0 = time.time()
     st = structure(seed)
     x_train, y_train = load_fmnist("train", max(n_plastic, n_train))
     x_test, y_test = load_fmnist("test", max(n_bf, n_test))
     plastic_images = x_train[np.arange(n_plastic) % len(x_train)]
-    res = {"quick": args.quick, "n_liquid": N, "w_a": ASTRO["w_a"], "n_plastic_samples": n_plastic,
+    res = {"quick": args.quick, "config": dict(CFG), "n_liquid": N, "w_a": ASTRO["w_a"], "bias": ASTRO["bias"],
+           "n_synapses": {k: len(st[k][0]) for k in ("exc", "inh", "inp")}, "n_plastic_samples": n_plastic,
            "n_bf_samples": n_bf, "n_train": n_train, "n_test": n_test, "liquids": {}}
     traces = {}
     for name in names:
@@ -240,6 +357,8 @@ def main():
             res["checks_reported"]["nalsm_ge_static_plus_1pp"] = bool(acc["astrocyte"] >= acc["static"] + 0.01)
     res["seconds"] = time.time() - t0
 
+    print(f"NALSM, config {CFG['name']} (w_a {ASTRO['w_a']:.4g}, b {ASTRO['bias']:.4g}; synapses " +
+          ", ".join(f"{k} {v}" for k, v in res["n_synapses"].items()) + ")")
     print(f"NALSM, {N}-neuron liquid, plasticity phase {n_plastic} x 20 ms, BF on {n_bf} test samples, "
           f"readout {n_train} train / {n_test} test images ({res['seconds']:.0f} s)")
     print(f"{'liquid':<12} {'BF mean +- sd':>14} {'median':>7} {'rate [Hz]':>10} {'A final':>8} {'accuracy':>9}")
@@ -267,7 +386,7 @@ def main():
             ax[0].plot(np.arange(1, len(a_trace) + 1), a_trace, label=name)
             ax[1].plot(np.arange(1, len(rate) + 1), rate, label=name)
         ax[2].plot(bf, "o-", label=name)
-    ax[0].set(xlabel="plasticity phase [s]", ylabel="depression rate A", title="astrocyte")
+    ax[0].set(xlabel="plasticity phase [s]", ylabel="depression rate A", title=f"astrocyte (--config {CFG['name']})")
     ax[1].set(xlabel="plasticity phase [s]", ylabel="liquid rate [Hz]", yscale="log")
     ax[2].axhspan(0.9, 1.1, color="g", alpha=0.15)
     ax[2].set(xlabel="test sample (frozen liquid)", ylabel="branching factor", title="BF per sample")
