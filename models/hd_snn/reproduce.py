@@ -214,11 +214,13 @@ def half_saturation(curve, chance):
     return float("nan")
 
 
-def run(quick=False, out="reproduce"):
+def run(quick=False, out="reproduce", seeds=None):
     torch.set_num_threads(1)
     torch.manual_seed(0)
     os.makedirs(out, exist_ok=True)
-    cfg = QUICK if quick else FULL
+    cfg = dict(QUICK if quick else FULL)
+    if seeds is not None:
+        cfg["seeds"] = tuple(seeds)
     t0 = time.time()
     rows = [one_seed(cfg, s) for s in cfg["seeds"]]
     for r in rows:
@@ -281,8 +283,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="reproduce")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--seeds", help="comma-separated seeds instead of the configuration's (e.g. 3,4,5,6,7: "
+                    "seeds not used to choose the settings)")
     a = ap.parse_args()
-    r = run(a.quick, a.out)
+    seeds = None
+    if a.seeds is not None:
+        try:
+            seeds = [int(v) for v in a.seeds.split(",")]
+        except ValueError:
+            ap.error(f"--seeds {a.seeds!r}: expected comma-separated integers")
+        if not seeds or min(seeds) < 0:
+            ap.error(f"--seeds {a.seeds!r}: expected one or more non-negative integers")
+    r = run(a.quick, a.out, seeds)
     sys.exit(0 if r["ok"] else 1)
 
 

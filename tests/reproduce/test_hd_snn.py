@@ -16,3 +16,14 @@ def test_hd_snn_quick(tmp_path, load):
     # the 1/31 net really has ~1/31 of the in-mask weights active
     full_n, pruned_n = row["curve"][0][1], [n for f, n, a in row["curve"] if abs(f - 1 / 31) < 1e-12][0]
     assert abs(pruned_n / full_n - 1 / 31) < 0.002
+
+
+def test_hd_snn_seeds_option_refuses_bad_values():
+    import os
+    import subprocess
+    from pathlib import Path
+    root = Path(os.environ.get("HEBB_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+    for bad, message in (("3,x", "expected comma-separated integers"), ("-1", "non-negative")):
+        r = subprocess.run(["/usr/bin/python3", str(root / "models/hd_snn/reproduce.py"), "--seeds", bad],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2 and message in r.stderr, (bad, r.stderr)
