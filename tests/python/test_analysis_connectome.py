@@ -91,3 +91,22 @@ def test_sbm_finds_two_cliques():
     np.testing.assert_array_equal(A.factor_graph(w[np.triu_indices(n, 1)]), w)
     with pytest.raises(ValueError, match="symmetric"):
         A.detect_communities(np.triu(w, 1))
+
+
+def test_cp_on_the_thread_pool_works_in_a_forked_child():
+    """Large CP passes run on hebb's chunk pool; a child forked after the pool started has
+    none of its threads, and the caller then runs every chunk itself: same result."""
+    import os
+    x = np.random.default_rng(5).random((100, 80, 70))  # 5.6e5 entries: split between threads
+    ref = A.nonnegative_cp(x, 2, restarts=1, tol=1e-6)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        fit = A.nonnegative_cp(x, 2, restarts=1, tol=1e-6)
+        os.write(w, b"same" if fit["relative_error"] == ref["relative_error"] else b"diff")
+        os._exit(0)
+    os.close(w)
+    got = os.read(r, 4)
+    os.waitpid(pid, 0)
+    assert got == b"same"

@@ -12,9 +12,11 @@
 // the next one for 200 µs before it sleeps: passes come back to back, and waking a
 // sleeping thread (above all an idle virtual CPU) took longer than a pass here (a
 // 1e6-entry CP fit ran in 24 ms after an idle pause, 11 ms while the threads were
-// awake). The first exception a chunk throws
-// is rethrown by run() once no chunk is running; chunks not yet started are skipped.
-// Used by analysis (CP passes, the GLM fits of the HMM-GLMs).
+// awake). The first exception a chunk throws is rethrown by run() once no chunk is
+// running; chunks not yet started are skipped. The pool is never destroyed: its threads
+// wait until the process ends (no join at exit, nothing to join in a forked child, where
+// the caller then runs every chunk itself). Used by analysis (CP passes, the GLM fits of
+// the HMM-GLMs).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,7 +27,6 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 #include <omp.h>
 
@@ -34,8 +35,8 @@ namespace hebb::detail {
 class chunk_pool {
  public:
   static chunk_pool& instance() {
-    static chunk_pool pool;
-    return pool;
+    static chunk_pool* pool = new chunk_pool;  // leaked on purpose, see above
+    return *pool;
   }
 
   // Concurrent callers take turns; a chunk must not call run() itself.
@@ -57,7 +58,7 @@ class chunk_pool {
     std::uint64_t gen;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      while (threads_.size() < helpers) threads_.emplace_back([this] { work(); });
+      for (; threads_ < helpers; ++threads_) std::thread([this] { work(); }).detach();
       gen = generation_.load(std::memory_order_relaxed) + 1;
       job_ = &fn;
       total_ = n;
@@ -73,15 +74,6 @@ class chunk_pool {
     while (done_.load(std::memory_order_acquire) < n) std::this_thread::yield();
     omp_set_num_threads(omp_threads);
     if (error_) std::rethrow_exception(error_);
-  }
-
-  ~chunk_pool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    for (auto& t : threads_) t.join();
   }
 
  private:
@@ -107,7 +99,7 @@ class chunk_pool {
     }
   }
 
-  void work() {
+  [[noreturn]] void work() {
     std::uint64_t seen = 0;
     std::size_t index = 0;  // this thread's rank among the helpers, fixed at its first job
     {
@@ -124,8 +116,7 @@ class chunk_pool {
         std::this_thread::yield();
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stop_ || (generation_ != seen && index < wanted_); });
-        if (stop_) return;
+        wake_.wait(lock, [&] { return generation_ != seen && index < wanted_; });
         seen = gen = generation_;
         fn = job_;
         n = total_;
@@ -136,7 +127,7 @@ class chunk_pool {
 
   std::mutex run_mutex_, mutex_;
   std::condition_variable wake_;
-  std::vector<std::thread> threads_;
+  std::size_t threads_ = 0;  // started (detached) pool threads
   std::atomic<std::uint64_t> generation_{0};
   const std::function<void(std::size_t)>* job_ = nullptr;
   std::size_t total_ = 0, wanted_ = 0, started_ = 0;
@@ -144,7 +135,6 @@ class chunk_pool {
   std::atomic<std::size_t> done_{0};
   std::exception_ptr error_;
   std::atomic<bool> failed_{false};
-  bool stop_ = false;
 };
 
 }  // namespace hebb::detail
