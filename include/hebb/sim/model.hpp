@@ -45,6 +45,16 @@ struct step_args {
   bool has_i_ext = true;
 };
 
+// The step of a model whose update is specialised on has_i_ext: Model::run<true>
+// reads i_ext, Model::run<false> adds a zero constant instead.
+template <class Model, class C, class T>
+void step_on_ext(const C& c, const step_args<T>& a) {
+  if (a.has_i_ext)
+    Model::template run<true>(c, a);
+  else
+    Model::template run<false>(c, a);
+}
+
 // Models update their neurons in blocks of this many, each block's threshold scan
 // right after its integration while the block's state is still in the L1 cache (one
 // pass over the state instead of two). Thread ranges start on multiples of 64.

@@ -53,10 +53,7 @@ struct lif_curr_exp {
 
   template <class T>
   static void step(const coeffs<T>& c, const step_args<T>& a) {
-    if (a.has_i_ext)
-      run<true>(c, a);
-    else
-      run<false>(c, a);
+    step_on_ext<lif_curr_exp>(c, a);
   }
 
   // ext = false: no injected current, a zero constant instead of reading i_ext.
