@@ -484,9 +484,11 @@ def nonnegative_cp(tensor, rank: int, max_iter: int = 1000, tol: float = 1e-7, r
     Each update of a factor reuses its MTTKRP (a pass over the tensor) for up to
     ``1 + inner_alpha * rho`` column sweeps (rho: the MTTKRP's cost over a sweep's),
     stopping when a sweep moves the factor by less than ``inner_delta`` times the first
-    (Gillis & Glineur 2012); with ``extrapolate`` each update moves on along its last
-    step, undone when that raises the error (Ang & Gillis 2019). ``inner_alpha=0,
-    extrapolate=False`` is plain HALS."""
+    (Gillis & Glineur 2012), and A and B alternate in rounds on the one product X C
+    they share, by the same rule. With ``extrapolate``, C is extrapolated between
+    iterations by Anderson's method (memory 3); an iteration that raises the error is
+    rejected and the fit goes on from the last accepted one (rejected iterations count
+    in ``iterations``). ``inner_alpha=0, extrapolate=False`` is plain HALS."""
     x = np.asarray(tensor, dtype=float)
     if x.ndim != 3:
         raise ValueError(f"nonnegative_cp: tensor must be 3-D, got shape {x.shape}")

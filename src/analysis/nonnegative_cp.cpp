@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <utility>
+
+#include <sys/mman.h>
 
 #include <Eigen/Dense>
 
@@ -56,11 +60,13 @@ double hals(cmat& F, const cmat& M, const cmat& G, Eigen::VectorXd& fg) {
 
 // Accelerated HALS (Gillis & Glineur 2012): the MTTKRP M costs far more than a sweep
 // over F's columns, so F is swept again with the same M and G while a sweep still moves
-// it by more than delta times the first sweep did, at most max_sweeps times.
-void hals_inner(cmat& F, const cmat& M, const cmat& G, int max_sweeps, double delta, Eigen::VectorXd& fg) {
+// it by more than delta times the first sweep did, at most max_sweeps times. Returns the
+// first sweep's |ΔF|².
+double hals_inner(cmat& F, const cmat& M, const cmat& G, int max_sweeps, double delta, Eigen::VectorXd& fg) {
   const double first = hals(F, M, G, fg);
   for (int l = 1; l < max_sweeps; ++l)
     if (hals(F, M, G, fg) <= delta * delta * first) break;
+  return first;
 }
 
 // The sweep cap 1 + α ρ, with ρ = 1 + (flops of the MTTKRP) / (flops of one sweep).
@@ -194,14 +200,35 @@ void check_shape(std::span<const double> x, std::size_t I, std::size_t J, std::s
 // passes: X as a K x I·J row-major matrix (for T = X C), in 32 x 32 tiles, with |X|².
 // Large tensors are done in chunks of rows on the pool; |X|² sums the chunks' sums in
 // chunk order, so it does not depend on the thread count.
+struct free_deleter {
+  void operator()(double* p) const { std::free(p); }
+};
+
+// An uninitialised buffer of n doubles, its pages first touched by whoever writes them
+// (the pool's threads, in parallel). Buffers of 4 MB or more are aligned to 2 MB and
+// offered to the kernel for transparent huge pages: 2 MB pages instead of 4 kB ones
+// cut the page faults of the first touch about 500-fold.
+std::unique_ptr<double[], free_deleter> raw_buffer(std::size_t n) {
+  constexpr std::size_t huge = std::size_t{2} << 20;
+  std::size_t bytes = std::max<std::size_t>(1, n) * sizeof(double);
+  const bool big = bytes >= 2 * huge;
+  if (big) bytes = (bytes + huge - 1) / huge * huge;
+  void* p = std::aligned_alloc(big ? huge : 64, (bytes + 63) / 64 * 64);
+  if (p == nullptr) throw Error("nonnegative_cp: cannot allocate {:.1f} MB for the transposed tensor", static_cast<double>(bytes) / 1e6);
+#ifdef MADV_HUGEPAGE
+  if (big) madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it works as before
+#endif
+  return std::unique_ptr<double[], free_deleter>(static_cast<double*>(p));
+}
+
 struct prepared {
-  std::vector<double> xt;
+  std::unique_ptr<double[], free_deleter> xt;
   double norm2 = 0;
 };
 
 prepared prepare(std::span<const double> x, std::size_t rows, std::size_t K) {
   prepared d;
-  d.xt.resize(x.size());
+  d.xt = raw_buffer(x.size());
   constexpr std::size_t tile = 32;
   const std::size_t tiles = (rows + tile - 1) / tile, per = std::max<std::size_t>(1, tiles / 64);
   const std::size_t chunks = (tiles + per - 1) / per;
@@ -245,70 +272,107 @@ struct fit_result {
   bool converged = false;
 };
 
-// The state of one fit: the factors the next updates start from (A, B, C: the
-// extrapolated ones when extrapolating) and the last updates before extrapolation.
+// The state of one fit: the factors (A, B, C: those the next iteration starts from; C
+// extrapolated when accelerating) and the last accepted iteration's A, B and C, before C
+// was extrapolated (where a rejected extrapolation goes back to).
 struct factors {
   cmat A, B, C;
   cmat A0, B0, C0;
 };
 
-// F <- max(ε, F_new + β (F_new - F_prev)), F_prev <- F_new (F holds F_new on entry).
-void extrapolate(cmat& F, cmat& prev, double beta) {
-  for (Eigen::Index i = 0; i < F.size(); ++i) {
-    const double now = F.data()[i];
-    F.data()[i] = std::max(eps, now + beta * (now - prev.data()[i]));
-    prev.data()[i] = now;
-  }
-}
+// Anderson extrapolation (type II, Walker & Ni 2011) of the fixed-point map C -> C'
+// that one iteration is (A and B follow from C, C' from A and B): from the last m + 1
+// pairs (C_i, C'_i), residuals f_i = C'_i - C_i, the next start is
+//   C'_k - ΔG γ,  γ = argmin |f_k - ΔF γ|,  ΔF, ΔG: differences of successive f and C',
+// projected onto C >= ε. The small normal equations are solved by a complete orthogonal
+// decomposition (rank-deficient histories near convergence are fine).
+class anderson {
+ public:
+  static constexpr int memory = 3;  // m [1]
 
-// HALS from s.A, s.B, s.C (modified in place). Each iteration updates modes 1, 2, 3
-// (each with its inner sweeps), then scales the columns of A and B to unit norm and
-// moves the scale into C. With p.extrapolate, each updated factor is extrapolated along
-// its last step by β before the next mode uses it (Ang & Gillis, Neural Comput. 2019,
-// HER): an iteration whose error rises is undone to the plain updates and β shrinks by
-// η = 1.5; one whose error falls grows β by γ = 1.05 up to a cap that itself grows by
-// γ̄ = 1.01 up to 1. xt is X transposed (K x I·J row-major).
+  void clear() { count_ = 0; }
+  // Record the pair (C_in, C_out) and set C_out to the extrapolated start.
+  void step(const cmat& c_in, cmat& c_out) {
+    const Eigen::Index n = c_out.size();
+    if (in_.rows() != n) in_.resize(n, memory + 1), out_.resize(n, memory + 1);
+    const int slot = count_ % (memory + 1);
+    in_.col(slot) = c_out.reshaped() - c_in.reshaped();  // f = C' - C
+    out_.col(slot) = c_out.reshaped();
+    ++count_;
+    const int h = std::min(count_ - 1, memory);  // differences available
+    if (h == 0) return;
+    Eigen::MatrixXd dF(n, h), dG(n, h);
+    for (int d = 0; d < h; ++d) {  // oldest first: pair (count - 1 - h + d) -> (count - h + d)
+      const int a = (count_ - 1 - h + d) % (memory + 1), b = (count_ - h + d) % (memory + 1);
+      dF.col(d) = in_.col(b) - in_.col(a);
+      dG.col(d) = out_.col(b) - out_.col(a);
+    }
+    const Eigen::MatrixXd FF = dF.transpose().lazyProduct(dF);
+    const Eigen::VectorXd Ff = dF.transpose().lazyProduct(in_.col(slot));
+    const Eigen::VectorXd gamma = FF.completeOrthogonalDecomposition().solve(Ff);
+    c_out.reshaped() = (out_.col(slot) - dG.lazyProduct(gamma)).cwiseMax(eps);
+  }
+
+ private:
+  Eigen::MatrixXd in_, out_;  // columns: residuals f_i and outputs C'_i, a ring of m + 1
+  int count_ = 0;
+};
+
+// HALS from s.A, s.B, s.C (modified in place). Each iteration computes T = X C and
+// updates modes 1 and 2 from it, then mode 3 from Xᵀ(A ⊙ B), and scales the columns of A
+// and B to unit norm, the scale moving into C. With inner sweeps (α > 0), each update
+// repeats its column sweeps (Gillis & Glineur 2012), and modes 1 and 2 alternate in
+// rounds on the same T while a round moves them by more than δ times the first round,
+// at most 1 + α ρ_AB rounds (ρ_AB = 1 + pass flops / round flops): with C fixed, T holds
+// all that the fit of A and B needs from X. With p.extrapolate, C is extrapolated by
+// Anderson's method before the next iteration uses it; an iteration whose error rises
+// above the last accepted one is rejected: the fit goes back to that one's factors and
+// the history is cleared. The error tested for convergence is always that of plain
+// updates (before extrapolation). xt is X transposed (K x I·J row-major).
 fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s, const cp_params& p) {
   cmat &A = s.A, &B = s.B, &C = s.C;
   const Eigen::Index I = A.rows(), J = B.rows(), K = C.rows(), R = A.cols();
   fit_result out;
   cmat T(I * J, R), M1(I, R), M2(J, R), M3(K, R);  // X C and the three MTTKRPs
   rmat W(I * J, R), Cr(K, R);  // kernel weights: the Khatri-Rao rows a_i ∘ b_j, C
-  cmat AA(R, R), BB(R, R), CC(R, R), G(R, R);
+  cmat AA(R, R), BB(R, R), CC(R, R), G(R, R), C_in;
   Eigen::VectorXd fg(std::max({I, J, K}));  // HALS scratch
   // MTTKRP flops: X C is shared by modes 1 and 2; modes 1, 2 add I·J·R each
-  const double xc = static_cast<double>(I * J * K * R);
-  const int cap_a = inner_cap(xc / 2 + static_cast<double>(I * J * R), I, R, p.inner_alpha);
-  const int cap_b = inner_cap(xc / 2 + static_cast<double>(I * J * R), J, R, p.inner_alpha);
+  const double xc = static_cast<double>(I * J * K * R), ijr = static_cast<double>(I * J * R);
+  const int cap_a = inner_cap(xc / 2 + ijr, I, R, p.inner_alpha);
+  const int cap_b = inner_cap(xc / 2 + ijr, J, R, p.inner_alpha);
   const int cap_c = inner_cap(xc, K, R, p.inner_alpha);
-  double beta = 0.5, beta_cap = 1.0;
-  bool undone = false;  // the last iteration was undone: its successor is not a convergence test
-  if (p.extrapolate) s.A0 = A, s.B0 = B, s.C0 = C;
+  // rounds of modes 1 and 2 on one T: a round costs 2 I·J·R flops and a sweep of each
+  const int cap_ab = 1 + static_cast<int>(std::min(1e4, p.inner_alpha * (1 + xc / (2 * ijr + static_cast<double>((I + J) * R * (R + 2))))));
+  anderson acc;
   int it = 0;
   for (; it < p.max_iter; ++it) {
+    if (p.extrapolate) C_in = C;
     Cr = C;
     yt_w(xt, K, I * J, Cr, T);  // T[(i,j), r] = Σ_k X_ijk C_kr
     CC.noalias() = C.transpose().lazyProduct(C);
     BB.noalias() = B.transpose().lazyProduct(B);
-    for (Eigen::Index r = 0; r < R; ++r)  // M1[i, r] = Σ_j T[(i,j), r] B_jr
-      for (Eigen::Index i = 0; i < I; ++i) M1(i, r) = T.col(r).segment(i * J, J).dot(B.col(r));
-    G = BB.cwiseProduct(CC);
-    hals_inner(A, M1, G, cap_a, p.inner_delta, fg);
-    if (p.extrapolate) extrapolate(A, s.A0, beta);
-    AA.noalias() = A.transpose().lazyProduct(A);
-    M2.setZero();  // M2[j, r] = Σ_i T[(i,j), r] A_ir
-    for (Eigen::Index r = 0; r < R; ++r)
-      for (Eigen::Index i = 0; i < I; ++i) M2.col(r) += A(i, r) * T.col(r).segment(i * J, J);
-    G = AA.cwiseProduct(CC);
-    hals_inner(B, M2, G, cap_b, p.inner_delta, fg);
-    if (p.extrapolate) extrapolate(B, s.B0, beta);
-    BB.noalias() = B.transpose().lazyProduct(B);
+    double first_round = 0;
+    for (int round = 0; round < cap_ab; ++round) {
+      for (Eigen::Index r = 0; r < R; ++r)  // M1[i, r] = Σ_j T[(i,j), r] B_jr
+        for (Eigen::Index i = 0; i < I; ++i) M1(i, r) = T.col(r).segment(i * J, J).dot(B.col(r));
+      G = BB.cwiseProduct(CC);
+      double moved = hals_inner(A, M1, G, cap_a, p.inner_delta, fg);
+      AA.noalias() = A.transpose().lazyProduct(A);
+      M2.setZero();  // M2[j, r] = Σ_i T[(i,j), r] A_ir
+      for (Eigen::Index r = 0; r < R; ++r)
+        for (Eigen::Index i = 0; i < I; ++i) M2.col(r) += A(i, r) * T.col(r).segment(i * J, J);
+      G = AA.cwiseProduct(CC);
+      moved += hals_inner(B, M2, G, cap_b, p.inner_delta, fg);
+      BB.noalias() = B.transpose().lazyProduct(B);
+      if (round == 0) first_round = moved;
+      else if (moved <= p.inner_delta * p.inner_delta * first_round) break;
+    }
     for (Eigen::Index i = 0; i < I; ++i)
       for (Eigen::Index j = 0; j < J; ++j) W.row(i * J + j) = A.row(i).cwiseProduct(B.row(j));
     yt_w(x, I * J, K, W, M3);  // M3[k, r] = Σ_ij X_ijk A_ir B_jr
     const cmat& GAB = G = AA.cwiseProduct(BB);
     hals_inner(C, M3, GAB, cap_c, p.inner_delta, fg);
-    if (p.extrapolate) extrapolate(C, s.C0, beta);
     CC.noalias() = C.transpose().lazyProduct(C);
     // |X - X̂|² = |X|² - 2<X, X̂> + |X̂|², <X, X̂> = Σ C ∘ M3, |X̂|² = Σ GAB ∘ CᵀC
     const double inner = C.cwiseProduct(M3).sum();
@@ -316,39 +380,30 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
     const double e = std::sqrt(std::max(0.0, norm2 - 2 * inner + model2) / norm2);
     // changes below the rounding error of e (from |X|² - 2<X, X̂> + |X̂|²) count as none
     const double change = e - out.err, thr = std::max(p.tol, 8 * std::numeric_limits<double>::epsilon() / e);
-    if (p.extrapolate && change > thr) {  // undo: go on from the plain updates (error unknown)
+    if (p.extrapolate && change > thr) {  // the extrapolated start did worse: go back, forget the history
       A = s.A0, B = s.B0, C = s.C0;
-      beta_cap = beta;
-      beta /= 1.5;
-      undone = true;
+      acc.clear();
       continue;
     }
-    if (std::abs(change) < thr && !undone) {  // (just after an undo, a small step is no test)
+    if (std::abs(change) < thr) {
       out.err = e;
       out.converged = true;
       ++it;
       break;
     }
-    if (p.extrapolate) {
-      beta = std::min(beta_cap, 1.05 * beta);
-      beta_cap = std::min(1.0, 1.01 * beta_cap);
-    }
-    undone = false;
     out.err = e;
-    // rescale columns so no factor grows while another shrinks (λ moves into C); the
-    // plain updates by the same factors, so the next steps are measured alike
+    // rescale columns so no factor grows while another shrinks (λ moves into C)
     for (Eigen::Index r = 0; r < R; ++r) {
       const double na = A.col(r).norm(), nb = B.col(r).norm();
       if (na > 0 && nb > 0) {
         A.col(r) /= na;
         B.col(r) /= nb;
         C.col(r) *= na * nb;
-        if (p.extrapolate) {
-          s.A0.col(r) /= na;
-          s.B0.col(r) /= nb;
-          s.C0.col(r) *= na * nb;
-        }
       }
+    }
+    if (p.extrapolate && it + 1 < p.max_iter) {  // (the last iteration returns its plain updates)
+      s.A0 = A, s.B0 = B, s.C0 = C;
+      acc.step(C_in, C);
     }
   }
   out.iterations = it;
@@ -403,7 +458,7 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
     for (auto* F : {&s.A, &s.B, &s.C})
       for (Eigen::Index r = 0; r < R; ++r)
         for (Eigen::Index i = 0; i < F->rows(); ++i) (*F)(i, r) = scale * rng.uniform();
-    const fit_result f = hals_fit(x.data(), d.xt.data(), d.norm2, s, p);
+    const fit_result f = hals_fit(x.data(), d.xt.get(), d.norm2, s, p);
     if (f.err < best.err || rs == 0) {
       best = f;
       kept = std::move(s);
@@ -428,7 +483,7 @@ cp_model nonnegative_cp(std::span<const double> x, std::size_t I, std::size_t J,
   }
   factors s{start.a, start.b, start.c};
   const prepared d = prepare(x, I * J, K);
-  const fit_result f = hals_fit(x.data(), d.xt.data(), d.norm2, s, p);
+  const fit_result f = hals_fit(x.data(), d.xt.get(), d.norm2, s, p);
   return finish(s.A, s.B, std::move(s.C), f, p);
 }
 

@@ -14,14 +14,19 @@
 // weights: the fit holds 8·I·J·K bytes more than the tensor), and the Gram matrices are
 // Hadamard products of R x R Grams:
 //   M1 = Σ_j T_(i,j) ∘ B_j,  M2 = Σ_i T_(i,j) ∘ A_i,  M3 = Xᵀ(A ⊙ B),  G1 = BᵀB ∘ CᵀC, ...
-// Accelerated HALS (Gillis & Glineur, Neural Comput. 24, 2012): M and G cost a pass over
-// X, a column sweep only n·R² flops, so each factor is swept again with the same M and G
-// while a sweep moves it by more than δ times the first sweep's move, at most 1 + α ρ
-// sweeps, ρ = 1 + (MTTKRP flops) / (sweep flops). Extrapolation (Ang & Gillis, Neural
-// Comput. 31, 2019, HER): each updated factor moves on by β times its last step before
-// the next mode uses it; an iteration that raises the error is undone and β shrinks, one
-// that lowers it lets β grow. α = 0 without extrapolation is plain HALS, one sweep per
-// factor per pass over X, iterate for iterate the textbook algorithm.
+// Accelerated HALS: M and G cost a pass over X, a column sweep only n·R² flops, so
+// (Gillis & Glineur, Neural Comput. 24, 2012) each factor is swept again with the same M
+// and G while a sweep moves it by more than δ times the first sweep's move, at most
+// 1 + α ρ sweeps, ρ = 1 + (MTTKRP flops) / (sweep flops); and, since T holds all that
+// modes 1 and 2 need from X while C is fixed, modes 1 and 2 alternate in rounds on one T
+// while a round moves them by more than δ times the first round, at most 1 + α ρ_AB
+// rounds (ρ_AB = 1 + I·J·K·R / (2 I·J·R + (I + J) R (R + 2))). An iteration is then close
+// to a map C -> C', which extrapolation accelerates: Anderson's method (Walker & Ni, SIAM
+// J. Numer. Anal. 49, 2011) on the last 4 pairs (C, C') chooses the next C; an iteration
+// whose error rises above the last accepted one's is rejected (the fit goes back to that
+// one's factors and forgets the history). The error tested for convergence is always that
+// of plain updates. α = 0 without extrapolation is plain HALS, one sweep per factor per
+// pass over X, iterate for iterate the textbook algorithm.
 // Relative error |X - X̂|_F / |X|_F is tracked from Gram matrices (no reconstruction).
 // Restarts from uniform random factors (counter_rng, stream::analysis); the lowest
 // error wins. A fit whose error change has not fallen below tol after max_iter iterations
@@ -37,12 +42,12 @@ namespace hebb::analysis {
 
 struct cp_params {
   std::size_t rank = 3;     // R [1]
-  int max_iter = 1000;      // iterations (updates of A, B and C) [1]
+  int max_iter = 1000;      // iterations (updates of A, B and C; rejected ones count) [1]
   double tol = 1e-7;        // stop when the relative error changes by less than this [1]
   int restarts = 5;         // random initialisations [1]
-  double inner_alpha = 0.5; // α: inner sweeps per pass at most 1 + α ρ; 0 = plain HALS [1]
-  double inner_delta = 0.1; // δ: inner sweeps stop when one moves the factor < δ x the first [1]
-  bool extrapolate = true;  // extrapolate each update along its last step (HER) [bool]
+  double inner_alpha = 0.5; // α: inner sweeps (rounds) per pass at most 1 + α ρ (ρ_AB); 0 = plain HALS [1]
+  double inner_delta = 0.1; // δ: inner sweeps (rounds) stop when one moves < δ x the first [1]
+  bool extrapolate = true;  // Anderson extrapolation of C between iterations [bool]
   bool require_convergence = true;
   std::uint64_t seed = 1;
   void validate() const;
