@@ -271,15 +271,16 @@ TEST(nonnegative_cp, sweeps_from_a_given_start_equal_naive_hals) {
 
 // Tensors of 2^19 entries or more are split between threads (by columns of X for
 // Xᵀ(A ⊙ B), of its transpose for X C); every sum keeps its order, so 1 and 2 threads give
-// the same bits, plain and accelerated.
+// the same bits, plain and accelerated (with rounds and Anderson extrapolation).
 TEST(nonnegative_cp, large_tensor_gives_the_same_factors_for_one_and_two_threads) {
   const std::size_t I = 64, J = 64, K = 520, R = 5;  // 2.1e6 entries, above the split size (5.2e5)
   hebb::counter_rng r(21, hebb::stream::analysis, 9);
   const auto [x, st, p] = random_sweep_case(r, I, J, K, R, 3);
   const int saved = omp_get_max_threads();
-  cp_params fast = p;
+  cp_params fast = p;  // 8 iterations: Anderson's history fills (memory 3)
   fast.inner_alpha = cp_params{}.inner_alpha;
   fast.extrapolate = true;
+  fast.max_iter = 8;
   omp_set_num_threads(1);
   const auto one = nonnegative_cp(x, I, J, K, p, st);
   const auto one_fast = nonnegative_cp(x, I, J, K, fast, st);
