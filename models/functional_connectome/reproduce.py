@@ -132,19 +132,9 @@ def linear_track_laps(folder=RAT):
     t, xy = pos[:, 0], pos[:, 1:]
     ok = ~(np.all(xy == (477, 479), axis=1) | np.all(xy == (522, 8), axis=1))
     t, xy = t[ok], xy[ok]
-    mu = xy.mean(axis=0)
-    axis = np.linalg.svd(xy - mu, full_matrices=False)[2][0]
-    proj = (xy - mu) @ (axis * np.sign(axis[0]))
-    lo, hi = np.percentile(proj, [1, 99])
-    lin = np.clip((proj - lo) / (hi - lo), 0, 1)
-    zone = np.where(lin < END_ZONE, 0, np.where(lin > 1 - END_ZONE, 1, -1))
-    laps, last, cur = [], {}, None
-    for k in np.flatnonzero(zone >= 0):
-        z = zone[k]
-        if cur is not None and z != cur:
-            laps.append((cur, t[last[cur]], t[k]))
-        cur, last[z] = z, k
-    laps = np.array(laps)
+    lin = A.linearise_track(xy)
+    # (direction: the end a lap starts from, start time, end time)
+    laps = np.array([(1 - to_end, t[a], t[b]) for a, b, to_end in A.track_laps(lin, END_ZONE)])
     found = len(laps)
     laps = laps[laps[:, 2] - laps[:, 1] <= MAX_LAP_S]
     unit, ts = spk[:, 0].astype(int), spk[:, 3]

@@ -98,21 +98,12 @@ def load_linear_track():
     # tracking placeholders: (477, 479) before the run, (522, 8) during the rest; repeated times
     ok = ~(((x == 477) & (y == 479)) | ((x == 522) & (y == 8))) & np.r_[True, np.diff(t) > 0]
     t, xy = t[ok], np.c_[x, y][ok]
-    centred = xy - xy.mean(0)
-    axis = np.linalg.svd(centred, full_matrices=False)[2][0]
-    axis *= np.sign(axis[0])  # end A (z = 0) is the end at small x pixels, whatever LAPACK's sign
-    s = centred @ axis
-    lo, hi = np.percentile(s, [1, 99])  # ends of the track (px, no cm calibration)
     dt = np.median(np.diff(t))
-    z = gaussian_filter1d(np.clip((s - lo) / (hi - lo), 0.0, 1.0), 0.2 / dt)  # 0.2-s smoothing
+    # end A (z = 0) is the end at small x pixels; ends at the 1st and 99th percentiles (px, no
+    # cm calibration); 0.2-s smoothing
+    z = gaussian_filter1d(A.linearise_track(xy), 0.2 / dt)
     speed = np.abs(np.gradient(z, t))
-    zone = np.where(z < END_ZONE, 0, np.where(z > 1 - END_ZONE, 1, -1))
-    laps, last, last_i = [], -1, 0
-    for i in np.flatnonzero(zone >= 0):
-        if last >= 0 and zone[i] != last:
-            laps.append((last_i, i, zone[i]))  # direction = the end zone it runs to
-        last, last_i = zone[i], i
-    laps = np.asarray(laps)
+    laps = A.track_laps(z, END_ZONE)  # direction = the end zone it runs to
     lap = np.full(len(t), -1)
     for k, (a, b, _) in enumerate(laps):
         lap[a:b + 1] = k

@@ -607,6 +607,46 @@ def branching_factor_file(path, population: str, t_start: float, t_stop: float,
     return branching_factor(t, s, n, t_start, t_stop, **kw)
 
 
+# ----------------------------------------------------------------------------- position on a linear track
+def linearise_track(xy, percentiles=(1.0, 99.0)) -> np.ndarray:
+    """Position along a straight track from 2-D head positions (samples x 2, e.g. camera
+    pixels): the projection on the first principal axis of the samples, scaled to [0, 1]
+    between the given percentiles of the projection and clipped. The axis points towards
+    larger x, so 0 is the end at small x. Drop tracking placeholders before calling."""
+    xy = np.asarray(xy, dtype=float)
+    if xy.ndim != 2 or xy.shape[1] != 2 or len(xy) < 2:
+        raise ValueError(f"linearise_track: xy must be samples x 2 with at least 2 samples, got shape {xy.shape}")
+    if not np.isfinite(xy).all():
+        raise ValueError("linearise_track: xy has NaN or infinite entries")
+    lo_p, hi_p = percentiles
+    if not 0 <= lo_p < hi_p <= 100:
+        raise ValueError(f"linearise_track: percentiles {percentiles} must satisfy 0 <= low < high <= 100")
+    centred = xy - xy.mean(axis=0)
+    axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+    s = centred @ (axis * (np.sign(axis[0]) or 1.0))
+    lo, hi = np.percentile(s, [lo_p, hi_p])
+    if hi <= lo:
+        raise ValueError("linearise_track: the positions do not spread along any axis")
+    return np.clip((s - lo) / (hi - lo), 0.0, 1.0)
+
+
+def track_laps(z, end_zone: float = 0.1) -> np.ndarray:
+    """Traversals of a linear track from positions z in [0, 1] (time order): a lap runs
+    from the last sample in one end zone (z < end_zone or z > 1 - end_zone) to the first
+    sample in the other. Returns an int array, laps x 3: start index, end index and the
+    end run to (0: towards z = 0, 1: towards z = 1)."""
+    z = np.asarray(z, dtype=float).ravel()
+    if not 0 < end_zone < 0.5:
+        raise ValueError(f"track_laps: end_zone = {end_zone} must be in (0, 0.5)")
+    zone = np.where(z < end_zone, 0, np.where(z > 1 - end_zone, 1, -1))
+    laps, last, last_i = [], -1, 0
+    for i in np.flatnonzero(zone >= 0):
+        if last >= 0 and zone[i] != last:
+            laps.append((last_i, i, zone[i]))
+        last, last_i = zone[i], i
+    return np.asarray(laps, dtype=np.int64).reshape(-1, 3)
+
+
 # ----------------------------------------------------------------------------- plots
 def plot_lz_classifier(features, labels, classifier=None, names=("class 0", "class 1"),
                        xlabel="normalised LZ76 complexity", ax=None):

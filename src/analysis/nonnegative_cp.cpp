@@ -294,9 +294,9 @@ class anderson {
   // Record the pair (C_in, C_out) and set C_out to the extrapolated start.
   void step(const cmat& c_in, cmat& c_out) {
     const Eigen::Index n = c_out.size();
-    if (in_.rows() != n) in_.resize(n, memory + 1), out_.resize(n, memory + 1);
+    if (res_.rows() != n) res_.resize(n, memory + 1), out_.resize(n, memory + 1);
     const int slot = count_ % (memory + 1);
-    in_.col(slot) = c_out.reshaped() - c_in.reshaped();  // f = C' - C
+    res_.col(slot) = c_out.reshaped() - c_in.reshaped();  // f = C' - C
     out_.col(slot) = c_out.reshaped();
     ++count_;
     const int h = std::min(count_ - 1, memory);  // differences available
@@ -304,17 +304,17 @@ class anderson {
     Eigen::MatrixXd dF(n, h), dG(n, h);
     for (int d = 0; d < h; ++d) {  // oldest first: pair (count - 1 - h + d) -> (count - h + d)
       const int a = (count_ - 1 - h + d) % (memory + 1), b = (count_ - h + d) % (memory + 1);
-      dF.col(d) = in_.col(b) - in_.col(a);
+      dF.col(d) = res_.col(b) - res_.col(a);
       dG.col(d) = out_.col(b) - out_.col(a);
     }
     const Eigen::MatrixXd FF = dF.transpose().lazyProduct(dF);
-    const Eigen::VectorXd Ff = dF.transpose().lazyProduct(in_.col(slot));
+    const Eigen::VectorXd Ff = dF.transpose().lazyProduct(res_.col(slot));
     const Eigen::VectorXd gamma = FF.completeOrthogonalDecomposition().solve(Ff);
     c_out.reshaped() = (out_.col(slot) - dG.lazyProduct(gamma)).cwiseMax(eps);
   }
 
  private:
-  Eigen::MatrixXd in_, out_;  // columns: residuals f_i and outputs C'_i, a ring of m + 1
+  Eigen::MatrixXd res_, out_;  // columns: residuals f_i and outputs C'_i, a ring of m + 1
   int count_ = 0;
 };
 
@@ -326,7 +326,7 @@ class anderson {
 // at most 1 + α ρ_AB rounds (ρ_AB = 1 + pass flops / round flops): with C fixed, T holds
 // all that the fit of A and B needs from X. With p.extrapolate, C is extrapolated by
 // Anderson's method before the next iteration uses it; an iteration whose error rises
-// above the last accepted one is rejected: the fit goes back to that one's factors and
+// above the last accepted one's (by more than tol) is rejected: the fit goes back to that one's factors and
 // the history is cleared. The error tested for convergence is always that of plain
 // updates (before extrapolation). xt is X transposed (K x I·J row-major).
 fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s, const cp_params& p) {
