@@ -410,8 +410,29 @@ def rgtm(rdm_or_vector, lower: float = 0.2, upper: float = 0.8) -> np.ndarray:
 
 def rgdm(rdm_or_vector, p: float = 0.05) -> np.ndarray:
     """Rank-based geodesic model: keep the edges up to the ``p`` quantile of the ranked
-    distances, all-pairs shortest paths, ranks of the path lengths (min-max)."""
-    return _a.rgdm(_vec(rdm_or_vector), float(p))
+    distances, all-pairs shortest paths, ranks of the path lengths (min-max).
+
+    Warns (RuntimeWarning) when the kept edges leave the conditions in several
+    components: the unreachable pairs then all tie at the largest distance. With n
+    conditions, ``p`` n(n-1)/2 edges cannot connect them below p = 2/n."""
+    v = _vec(rdm_or_vector)
+    out = _a.rgdm(v, float(p))
+    n = int(round((1 + np.sqrt(1 + 8 * len(v))) / 2))
+    if n > 2:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+        from scipy.stats import rankdata
+        d = rankdata(v)
+        keep = d <= np.quantile(d, p)  # the edges the C++ keeps (ranks, numpy's quantile)
+        i, j = np.triu_indices(n, 1)
+        parts = connected_components(coo_matrix((np.ones(keep.sum()), (i[keep], j[keep])), shape=(n, n)),
+                                     directed=False)[0]
+        if parts > 1:
+            import warnings
+            warnings.warn(f"rgdm: the {int(keep.sum())} edges kept at p = {p:g} leave the {n} conditions in "
+                          f"{parts} components; their unreachable pairs all tie at the largest distance "
+                          f"(raise p)", RuntimeWarning, stacklevel=2)
+    return out
 
 
 pearson = _a.pearson

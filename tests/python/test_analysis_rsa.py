@@ -69,3 +69,18 @@ def test_identify_layers_and_errors():
         A.rgtm(A.rdm_vector(cands[0]), 0.8, 0.2)
     with pytest.raises(ValueError, match="n\\(n-1\\)/2"):
         A.rdm_square(np.ones(5))
+
+
+def test_rgdm_warns_when_the_kept_edges_disconnect_the_conditions():
+    import warnings
+    x = np.random.default_rng(7).normal(size=(20, 2))  # distinct distances
+    # ranks up to numpy's 0.05 quantile of 1..190 (10.45): 10 edges, which join at most 11
+    # conditions, so at least 190 - 55 pairs are unreachable
+    with pytest.warns(RuntimeWarning, match="the 10 edges kept at p = 0.05 leave the 20 conditions in"):
+        g = A.rgdm(A.rdm(x), 0.05)
+    assert (g == 1.0).sum() >= 135  # the unreachable pairs tie at the largest distance
+    v = A.rdm_vector(A.rdm(np.arange(20.0)[:, None]))  # 20 points on a line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = A.rgdm(v, 0.05)  # the 19 unit steps tie at the lowest rank: all kept, one chain
+    np.testing.assert_allclose(A.spearman(g, v), 1.0)  # geodesic = distance along the line
