@@ -34,6 +34,22 @@ counts. Checks, each against a null computed in the same run:
      with place fields from held-out laps.
 If ../shared/data is missing the real-data part is skipped with one line.
 
+Real data 2 (../shared/data/celegans_connectome_interactome; the 279-neuron C. elegans
+connectome, Varshney et al. 2011 wiring as shipped with the Neural Interactome, Kim, Leahy
+& Shlizerman 2019): detect_communities on the undirected graph whose weights are the
+chemical synapses in both directions plus the gap junctions (least description length of
+a few SBM seeds). Labels come from the names only: left/right homologue pairs, the
+ventral-cord motor classes (DA DB DD VA VB VD AS VC) and their numbers, and the
+inhibitory mask. Checks, each against nulls computed in the same run (degree-preserving
+rewirings of the graph, each refitted; label permutations on the observed partition;
+degree-matched stand-ins for the homologues):
+  7. homologues share a block more often than degree-matched stand-ins, and by more than
+     in any rewired graph;
+  8. the blocks' NMI with the motor classes, the share of the motor neurons' number
+     explained by the blocks (eta^2) and the NMI with the inhibitory mask exceed both the
+     99th percentile of label permutations and every rewired graph.
+If that folder is missing this part is skipped with one line.
+
 Usage: reproduce.py [--out DIR] [--quick]   (quick: 2 seeds; full: 5)
 """
 import argparse
@@ -422,6 +438,273 @@ def plot_real(out, x, best, nxt, progress, curve, rank, d, maps, rows, summed, b
     print(f"wrote {out / 'functional_connectome_real.png'}")
 
 
+# ----------------------------------------------------------------------------- real data: C. elegans connectome
+CELEGANS = ROOT.parent / "shared" / "data" / "celegans_connectome_interactome"
+# Our choices for the connectome (the main row is the library's default SBM, as in the
+# synthetic checks; the other graphs and SBM variants are printed in the full run):
+CEL_GRAPH = "chemical+gap"   # weight of a neuron pair: chemical synapses in both directions + gap junctions
+MOTOR_CLASSES = ("DA", "DB", "DD", "VA", "VB", "VD", "AS", "VC")   # ventral-cord motor neurons, by name prefix
+REWIRE_SWEEPS = 10   # double-edge swaps per edge in the degree-preserving null
+MATCH_K = 10         # degree-matched stand-ins per homologue
+
+
+def load_connectome(folder=CELEGANS):
+    """Names, Gs[post, pre] chemical counts, Gg gap-junction counts, inhibitory mask."""
+    names = np.array([line.split(",")[1] for line in (folder / "neurons.csv").read_text().split()[1:]])
+    return {"names": names, "Gs": np.load(folder / "Gs.npy"), "Gg": np.load(folder / "Gg.npy"),
+            "inhibitory": np.load(folder / "emask.npy").ravel().astype(int)}
+
+
+def connectome_graph(c, kind=CEL_GRAPH):
+    """Symmetric weights: synapse counts between two neurons, in either direction.
+    'chemical+gap' adds the gap junctions (each junction counted once per pair)."""
+    chem = c["Gs"] + c["Gs"].T
+    return {"chemical+gap": chem + c["Gg"], "chemical": chem, "gap": c["Gg"].copy()}[kind]
+
+
+def name_labels(names):
+    """Labels from the names alone: left/right homologue pairs (stem + L and stem + R
+    both present), ventral-cord motor class (prefix + two digits) and the motor
+    neuron's number scaled to [0, 1] within its class (0 = 01, 1 = the class's last)."""
+    import re
+    idx = {n: i for i, n in enumerate(names)}
+    pairs = np.array([(idx[n], idx[n[:-1] + "R"]) for n in names if n.endswith("L") and n[:-1] + "R" in idx])
+    motor = np.array([m.group(1) if (m := re.fullmatch(r"(%s)\d\d" % "|".join(MOTOR_CLASSES), n)) else ""
+                      for n in names])
+    size = {k: np.sum(motor == k) for k in MOTOR_CLASSES}
+    position = np.array([(int(n[2:]) - 1) / (size[m] - 1) if m else np.nan for n, m in zip(names, motor)])
+    return pairs, motor, position
+
+
+def communities_min_dl(adj, seeds, weighted=True, deg_corr=False):
+    """detect_communities for each seed, keeping the partition of least description
+    length, as graph-tool's documentation advises for a stochastic search. Returns
+    (labels, DL [nats], seed, the labels of every seed, the DL of every seed)."""
+    fits = [A.detect_communities(adj, weighted=weighted, deg_corr=deg_corr, seed=s, return_dl=True) for s in seeds]
+    k = int(np.argmin([dl for _, dl in fits]))
+    return fits[k][0], fits[k][1], seeds[k], [lab for lab, _ in fits], [dl for _, dl in fits]
+
+
+def rewire(adj, rng, sweeps=REWIRE_SWEEPS):
+    """Degree-preserving null: double-edge swaps (a-b, c-d -> a-d, c-b), refused when they
+    make a self-loop or a double edge. Each edge keeps its weight, so every neuron keeps
+    its number of partners and the weights their distribution (not each neuron's sum)."""
+    i, j = np.nonzero(np.triu(adj > 0, 1))
+    w, e = adj[i, j], np.c_[i, j]
+    key = lambda a, b: (a, b) if a < b else (b, a)
+    have = set(zip(i.tolist(), j.tolist()))
+    m = len(e)
+    for x, y, flip in zip(rng.integers(m, size=sweeps * m).tolist(), rng.integers(m, size=sweeps * m).tolist(),
+                          (rng.random(sweeps * m) < 0.5).tolist()):
+        (a, b), (c, d) = e[x].tolist(), e[y].tolist()
+        if flip:
+            c, d = d, c
+        n1, n2 = key(a, d), key(c, b)
+        if x == y or a == d or c == b or n1 == n2 or n1 in have or n2 in have:
+            continue
+        have -= {key(a, b), key(c, d)}
+        have |= {n1, n2}
+        e[x], e[y] = (a, d), (c, b)
+    out = np.zeros_like(adj)
+    out[e[:, 0], e[:, 1]] = w
+    out[e[:, 1], e[:, 0]] = w
+    return out
+
+
+def eta2(v, lab):
+    """Share of the variance of v explained by the blocks (correlation ratio squared)."""
+    v = v - v.mean()
+    return float(sum(np.sum(lab == b) * v[lab == b].mean() ** 2 for b in np.unique(lab)) / np.sum(v ** 2))
+
+
+def degree_matched(lab, pairs, degree, rng, draws):
+    """How often a neuron shares a block with a stand-in for its homologue: one of the
+    MATCH_K other neurons whose degree is closest to the homologue's. Returns the mean
+    over stand-ins and ``draws`` rates with one random stand-in per homologue."""
+    hits = []
+    for a, b in np.r_[pairs, pairs[:, ::-1]]:
+        others = np.setdiff1d(np.arange(len(lab)), [a, b])
+        stand = others[np.argsort(np.abs(degree[others] - degree[b]), kind="stable")[:MATCH_K]]
+        hits.append(lab[stand] == lab[a])
+    hits = np.array(hits)
+    pick = rng.integers(MATCH_K, size=(draws, len(hits)))
+    return hits.mean(), hits[np.arange(len(hits)), pick].mean(axis=1)
+
+
+def partition_stats(lab, labels, degree, rng, draws=1):
+    """The figures of one partition against the name labels."""
+    pairs, motor, position, inhibitory = labels
+    m = motor != ""
+    nb = np.bincount(lab)
+    homologues = float(np.mean(lab[pairs[:, 0]] == lab[pairs[:, 1]]))
+    stand_in, stand_draws = degree_matched(lab, pairs, degree, rng, draws)
+    return {"blocks": len(nb), "homologues": homologues, "stand-ins": stand_in, "excess": homologues - stand_in,
+            "chance": float(np.sum(nb * (nb - 1)) / (len(lab) * (len(lab) - 1))),
+            "nmi_motor": A.nmi(motor[m], lab[m]), "eta2_position": eta2(position[m], lab[m]),
+            "nmi_inhibitory": A.nmi(inhibitory, lab), "stand_draws": stand_draws}
+
+
+def celegans(out, quick):
+    """Community detection (nested weighted SBM) on the C. elegans connectome; prints its
+    tables, writes <out>/functional_connectome_celegans.png, returns the figures (dict)."""
+    t0 = time.perf_counter()
+    c = load_connectome()
+    names, inh = c["names"], c["inhibitory"]
+    pairs, motor, position = name_labels(names)
+    labels = (pairs, motor, position, inh)
+    adj = connectome_graph(c)
+    degree = (adj > 0).sum(axis=0)
+    seeds = (1, 2) if quick else (1, 2, 3)
+    n_rewire, n_perm = (4, 1000) if quick else (19, 10000)
+    rng = np.random.default_rng(1)
+    iu = np.triu_indices(len(names), 1)
+    print("\nReal data: C. elegans connectome, ../shared/data/celegans_connectome_interactome "
+          "(Neural Interactome copy of the Varshney et al. 2011 wiring; EM reconstruction)")
+    print(f"  graph: {len(names)} neurons, {np.sum(adj[iu] > 0)} connected pairs; weight = chemical synapses in "
+          f"both directions + gap junctions (1-{adj.max():.0f}, median {np.median(adj[iu][adj[iu] > 0]):.0f})")
+    print(f"  labels from names: {len(pairs)} left/right homologue pairs; {np.sum(motor != '')} ventral-cord motor "
+          "neurons (" + ", ".join(f"{k} {np.sum(motor == k)}" for k in MOTOR_CLASSES)
+          + f"); {inh.sum()} inhibitory (emask)")
+
+    lab, dl, seed, every, seed_dl = communities_min_dl(adj, seeds)
+    seed_nmi = [A.nmi(a, b) for k, a in enumerate(every) for b in every[k + 1:]]
+    obs = partition_stats(lab, labels, degree, rng, n_perm)
+    print(f"  nested SBM (weighted, real-exponential; no degree correction), least description length of seeds "
+          f"{seeds[0]}-{seeds[-1]} (" + ", ".join(f"{v:.1f}" for v in seed_dl) + f" nats): seed {seed}, "
+          f"{obs['blocks']} blocks; NMI between the seeds' partitions "
+          + ", ".join(f"{v:.2f}" for v in seed_nmi))
+    print(f"  {'block':>5} {'size':>4} {'degree':>6} {'inhib.':>6}  motor neurons (class: numbers)   members")
+    for b in range(obs["blocks"]):
+        s = lab == b
+        mot = "; ".join(f"{k}:" + ",".join(str(int(n[2:])) for n in sorted(names[s & (motor == k)]))
+                        for k in MOTOR_CLASSES if np.any(s & (motor == k)))
+        print(f"  {b:5d} {s.sum():4d} {degree[s].mean():6.1f} {inh[s].sum():6d}  {mot or '-'}   "
+              f"{' '.join(names[s & (motor == '')])}")
+
+    # nulls: degree-preserving rewiring (the whole pipeline on each rewired graph) and,
+    # on the observed partition, label permutations / degree-matched stand-ins
+    null = []
+    for _ in range(n_rewire):
+        g = rewire(adj, rng)
+        nl, ndl, *_ = communities_min_dl(g, seeds)
+        null.append(partition_stats(nl, labels, degree, rng) | {"dl": ndl})
+    m = motor != ""
+    perm = {"nmi_motor": [A.nmi(rng.permutation(motor[m]), lab[m]) for _ in range(n_perm)],
+            "eta2_position": [eta2(rng.permutation(position[m]), lab[m]) for _ in range(n_perm)],
+            "nmi_inhibitory": [A.nmi(rng.permutation(inh), lab) for _ in range(n_perm)],
+            "homologues": obs["stand_draws"]}
+    rows = [("blocks", "blocks", None), ("description length [nats]", "dl", None),
+            ("homologue pairs in one block", "homologues", "homologues"),
+            ("  same, degree-matched stand-ins", "stand-ins", None),
+            ("  homologues - stand-ins", "excess", None),
+            ("  chance for random pairs (block sizes)", "chance", None),
+            ("NMI blocks vs motor class (74)", "nmi_motor", "nmi_motor"),
+            ("motor number explained by blocks, eta^2", "eta2_position", "eta2_position"),
+            ("NMI blocks vs inhibitory mask", "nmi_inhibitory", "nmi_inhibitory")]
+    obs["dl"] = dl
+    print(f"  {'figure':42s} {'observed':>9}  {'perm. q99':>9}  {'rewired: mean':>13} {'min':>9} {'max':>9}   "
+          f"(perm.: {n_perm} label permutations, or stand-in draws, on the observed partition; "
+          f"rewired: {n_rewire} degree-preserving rewirings, each refitted)")
+    checks = {}
+    for text, key, pkey in rows:
+        nv = np.array([r[key] for r in null])
+        q = f"{np.quantile(perm[pkey], 0.99):9.3f}" if pkey else f"{'':9s}"
+        print(f"  {text:42s} {obs[key]:9.3f}  {q}  {nv.mean():13.3f} {nv.min():9.3f} {nv.max():9.3f}")
+        if key in ("excess", "nmi_motor", "eta2_position", "nmi_inhibitory"):
+            checks[key] = obs[key] > nv.max()
+        if pkey:
+            checks[key + " perm"] = obs[key] > np.quantile(perm[pkey], 0.99)
+    print("  checks: " + ", ".join(f"{k} {'ok' if v else 'FAIL'}" for k, v in checks.items()))
+
+    variants = []
+    if not quick:  # the choices that matter: which synapses, weights, degree correction
+        print(f"  other graphs and SBM variants (least DL of seeds {seeds[0]}-{seeds[-1]}; label-permutation / "
+              "stand-in nulls only, no rewiring):")
+        print(f"  {'graph':13s} {'weights':>8} {'deg.corr':>8} {'blocks':>6} {'homol.':>6} {'stand-in':>8} "
+              f"{'NMI motor':>9} {'eta^2 pos.':>10} {'NMI inhib.':>10}")
+        for kind in ("chemical+gap", "chemical", "gap"):
+            g = connectome_graph(c, kind)
+            deg = (g > 0).sum(axis=0)
+            for weighted in (True, False):
+                for dc in (False, True):
+                    vl, *_ = communities_min_dl(g, seeds, weighted, dc)
+                    s = partition_stats(vl, labels, deg, rng)
+                    variants.append((kind, weighted, dc, s))
+                    print(f"  {kind:13s} {'counts' if weighted else 'none':>8} {'yes' if dc else 'no':>8} "
+                          f"{s['blocks']:6d} {s['homologues']:6.3f} {s['stand-ins']:8.3f} {s['nmi_motor']:9.3f} "
+                          f"{s['eta2_position']:10.3f} {s['nmi_inhibitory']:10.3f}")
+        print(f"  ({np.sum(connectome_graph(c, 'gap').sum(0) == 0)} neurons have no gap junction)")
+    ok = bool(all(checks.values()))
+    print(f"  elapsed {time.perf_counter() - t0:.1f} s")
+    print("C. elegans checks:", "PASS" if ok else "FAIL")
+    res = {"obs": obs, "null": null, "perm_q99": {k: float(np.quantile(v, 0.99)) for k, v in perm.items()},
+           "checks": checks, "ok": ok, "labels": lab, "seed": seed, "dl": dl,
+           "seed_nmi": seed_nmi, "variants": variants, "n_pairs": len(pairs), "n_motor": int(m.sum())}
+    plot_celegans(out, adj, lab, names, motor, position, inh, obs, null, perm)
+    return res
+
+
+def plot_celegans(out, adj, lab, names, motor, position, inh, obs, null, perm):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, 4, figsize=(18, 4.6), gridspec_kw={"width_ratios": [1.2, 1, 1, 1.2]})
+    degree = (adj > 0).sum(axis=0)
+    order = np.lexsort((-degree, lab))
+    a = ax[0]
+    a.imshow(np.ma.masked_equal(np.log1p(adj[order][:, order]), 0), cmap="magma_r", interpolation="nearest")
+    edges = np.flatnonzero(np.diff(lab[order])) + 0.5
+    for e in edges:
+        a.axhline(e, color="C0", lw=0.6)
+        a.axvline(e, color="C0", lw=0.6)
+    a.set_title(f"connectome by SBM block ({obs['blocks']} blocks), log(1 + count)", fontsize=10)
+    a.set_xlabel("neuron (by block, then degree)")
+    a = ax[1]
+    blocks = np.arange(obs["blocks"])
+    bottom = np.zeros(len(blocks))
+    for k, cls in enumerate(MOTOR_CLASSES):
+        v = np.array([np.sum((lab == b) & (motor == cls)) for b in blocks])
+        a.bar(blocks, v, bottom=bottom, color=plt.cm.tab10(k), label=cls)
+        bottom += v
+    other = np.array([np.sum((lab == b) & (motor == "")) for b in blocks])
+    a.bar(blocks, other, bottom=bottom, color="0.85", label="other")
+    a.plot(blocks, [inh[lab == b].sum() for b in blocks], "kv", ms=6, label="inhibitory (emask)")
+    a.set_xlabel("block")
+    a.set_ylabel("neurons")
+    a.legend(frameon=False, fontsize=7, ncol=2)
+    a.set_title("block composition by name", fontsize=10)
+    a = ax[2]
+    m = motor != ""
+    jitter = np.random.default_rng(0).uniform(-0.25, 0.25, m.sum())
+    for k, cls in enumerate(MOTOR_CLASSES):
+        s = motor[m] == cls
+        a.scatter(position[m][s], lab[m][s] + jitter[s], color=plt.cm.tab10(k), s=14, label=cls)
+    a.set_xlabel("motor neuron number within its class (0 = 01, 1 = last)")
+    a.set_ylabel("block")
+    a.legend(frameon=False, fontsize=7, ncol=4, loc="center")
+    a.set_title(f"motor neurons: eta^2 {obs['eta2_position']:.2f}, NMI class {obs['nmi_motor']:.2f}", fontsize=10)
+    a = ax[3]
+    keys = [("homologues", "homologue\nco-assignment"), ("excess", "homologues -\nstand-ins"),
+            ("nmi_motor", "NMI\nmotor class"), ("eta2_position", "eta^2\nmotor number"),
+            ("nmi_inhibitory", "NMI\ninhibitory")]
+    for k, (key, _) in enumerate(keys):
+        nv = [r[key] for r in null]
+        a.plot(np.full(len(nv), k) + np.linspace(-0.15, 0.15, len(nv)), nv, "o", color="0.5", ms=4,
+               label="rewired graphs" if k == 0 else None)
+        if key in perm:
+            a.plot([k - 0.25, k + 0.25], [np.quantile(perm[key], 0.99)] * 2, "C1-", lw=2,
+                   label="permutation / stand-in q99" if k == 0 else None)
+        a.plot(k, obs[key], "r*", ms=12, label="observed" if k == 0 else None)
+    a.set_xticks(range(len(keys)), [t for _, t in keys], fontsize=8)
+    a.set_ylim(0, 1.05)
+    a.legend(frameon=False, fontsize=8)
+    a.set_title("observed vs same-run nulls", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out / "functional_connectome_celegans.png", dpi=100)
+    plt.close(fig)
+    print(f"wrote {out / 'functional_connectome_celegans.png'}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="reproduce")
@@ -491,6 +774,10 @@ def main():
         ok &= real_data(out, args.quick)["ok"]
     else:
         print(f"\nReal data: {RAT} not found, real-data part skipped")
+    if CELEGANS.is_dir():
+        ok &= celegans(out, args.quick)["ok"]
+    else:
+        print(f"\nReal data: {CELEGANS} not found, C. elegans part skipped")
     print("checks:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -556,11 +556,13 @@ def factor_graph(pair_loadings, n_neurons: int | None = None) -> np.ndarray:
 
 
 def detect_communities(adjacency, weighted: bool = True, deg_corr: bool = False, seed: int = 1,
-                       min_weight: float = 0.0) -> np.ndarray:
+                       min_weight: float = 0.0, return_dl: bool = False):
     """Communities of a weighted undirected graph by graph-tool's nested stochastic
     block model (minimize_nested_blockmodel_dl; Peixoto 2014): edge weights modelled
     as "real-exponential" covariates when ``weighted``. Edges with weight <=
-    ``min_weight`` are left out. Returns the block of each node at the lowest level.
+    ``min_weight`` are left out. Returns the block of each node at the lowest level,
+    and with ``return_dl`` also the fit's description length (nats): the search is
+    stochastic, so compare seeds and keep the partition of least description length.
     Needs Debian's python3-graph-tool (run with /usr/bin/python3)."""
     import warnings
     with warnings.catch_warnings():
@@ -588,7 +590,7 @@ def detect_communities(adjacency, weighted: bool = True, deg_corr: bool = False,
     state = gt.minimize_nested_blockmodel_dl(g, state_args=state_args)
     blocks = np.asarray(state.get_levels()[0].get_blocks().a, dtype=np.int64)
     _, labels = np.unique(blocks, return_inverse=True)
-    return labels
+    return (labels, float(state.entropy())) if return_dl else labels
 
 
 def nmi(labels_true, labels_pred) -> float:

@@ -88,6 +88,9 @@ def test_sbm_finds_two_cliques():
     w = w + w.T
     found = A.detect_communities(w, seed=3)
     assert A.nmi(lab, found) == pytest.approx(1.0)
+    again, dl = A.detect_communities(w, seed=3, return_dl=True)  # the same fit, with its description length
+    np.testing.assert_array_equal(again, found)
+    assert np.isfinite(dl) and dl > 0
     np.testing.assert_array_equal(A.factor_graph(w[np.triu_indices(n, 1)]), w)
     with pytest.raises(ValueError, match="symmetric"):
         A.detect_communities(np.triu(w, 1))
