@@ -622,6 +622,31 @@ def load_spikes(path, population: str):
     return times, senders
 
 
+def load_counts(path, population: str, bin: float = 1.0, t_start: float = 0.0, t_stop: float | None = None,
+                n_neurons: int | None = None) -> np.ndarray:
+    """Spike counts, bins x neurons, of one population of a results file: the input of
+    the count-based analyses (NLB metrics, HMM-GLM, affinities, RDMs of population
+    vectors). ``n_neurons`` defaults to the population's size stored in the file
+    (``/populations/<population>`` attribute ``size``), ``t_stop`` [ms] to the end of the
+    run (``/meta`` attribute ``t_end``); bins of ``bin`` ms on [t_start, t_stop), so a spike
+    at exactly t_stop (the end of the run's last step) is not counted."""
+    import h5py
+    t, s = load_spikes(path, population)
+    with h5py.File(path, "r") as f:
+        if n_neurons is None:
+            g = f.get(f"populations/{population}")
+            if g is None or "size" not in g.attrs:
+                raise ValueError(f"{path}: /populations/{population} has no 'size' attribute; pass n_neurons")
+            n_neurons = int(g.attrs["size"])
+        if t_stop is None:
+            if "meta" not in f or "t_end" not in f["meta"].attrs:
+                raise ValueError(f"{path}: /meta has no 't_end' attribute; pass t_stop")
+            t_stop = float(f["meta"].attrs["t_end"])
+    if s.size and (s.min() < 0 or s.max() >= n_neurons):
+        raise ValueError(f"{path}: /spikes/{population} has senders outside 0..{n_neurons - 1}")
+    return bin_population(t, s, int(n_neurons), float(t_start), float(t_stop), float(bin))
+
+
 def branching_factor_file(path, population: str, t_start: float, t_stop: float,
                           n_neurons: int | None = None, **kw):
     """:func:`branching_factor` of one population of a results file."""

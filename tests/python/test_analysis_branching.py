@@ -99,3 +99,27 @@ def test_real_rat_hippocampal_units():
     # below 1 (measured 0.166); each unit's value is finite and non-negative
     assert 0.05 < mean < 0.5
     assert np.all(per[ev > 0] >= 0)
+
+
+def test_counts_of_a_simulated_run(tmp_path):
+    """load_counts on a results file written by `hebb run` (CUBA, 100 ms): the
+    population's size and the run's end come from the file; the counts equal a numpy
+    histogram of the file's spikes."""
+    import os
+    import subprocess
+    root = Path(__file__).resolve().parents[2]
+    hebb = os.environ.get("HEBB_BIN", str(root / "build" / "release" / "hebb"))
+    path = tmp_path / "cuba.h5"
+    subprocess.run([hebb, "run", str(root / "examples" / "cuba.toml"), "--duration", "100", "--out", str(path)],
+                   check=True, capture_output=True)
+    y = A.load_counts(path, "inh", bin=5.0)
+    t, s = A.load_spikes(path, "inh")
+    keep = t < 100.0  # bins are [t_start, t_stop): a spike at the run's last step end (100 ms) is out
+    assert y.shape == (20, 800) and y.sum() == keep.sum() > 0
+    ref = np.histogram2d(t[keep], s[keep], [np.arange(0, 100.0 + 1e-9, 5.0), np.arange(801)])[0]
+    np.testing.assert_array_equal(y, ref)
+    assert A.load_counts(path, "inh", bin=5.0, t_start=50.0).shape == (10, 800)
+    with pytest.raises(ValueError, match="senders outside"):
+        A.load_counts(path, "inh", n_neurons=10)
+    with pytest.raises(ValueError, match="unknown population"):
+        A.load_counts(path, "nope")
