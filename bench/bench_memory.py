@@ -69,10 +69,6 @@ def main():
 
     print(f"threads: {args.threads}; numpy {np.__version__}, torch {torch.__version__}; "
           f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
-    try:
-        from threadpoolctl import threadpool_info  # noqa: F401
-    except ImportError:
-        pass
     rng = np.random.default_rng(0)
     sizes = [(10000, 256), (100000, 1024)] if not args.quick else [(10000, 256)]
     print("\n1. modern Hopfield update, float32, beta = 4/sqrt(d) (times in ms, best of "

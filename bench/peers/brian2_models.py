@@ -8,7 +8,6 @@ of the run call, synapse count).
 mode: "numpy" (runtime, no compiler), "cython" (runtime), "cpp_standalone"
 (generated C++ compiled with g++; threads via devices.cpp_standalone.openmp_threads).
 """
-import os
 import tempfile
 import time
 
@@ -115,7 +114,7 @@ def cuba(n=4000, duration_ms=1000.0, mode="numpy", seed=1, threads=1, directory=
 def brunel(g=5.0, eta=2.0, duration_ms=1000.0, mode="numpy", seed=1, threads=1, directory=None, scale=1.0):
     """examples/brunel_ai.toml (g=5) / brunel_sr.toml (g=3): Brunel (2000)."""
     b2 = _setup(mode, seed, threads, directory)
-    ms, mV, Hz = b2.ms, b2.mV, b2.Hz
+    ms, mV = b2.ms, b2.mV
     NE, NI = int(10000 * scale), int(2500 * scale)
     CE, CI = int(1000 * scale), int(250 * scale)
     J = 0.1 * mV

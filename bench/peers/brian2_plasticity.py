@@ -10,7 +10,6 @@ Run with cpp_standalone on one thread (no OpenMP): the binary is built once and 
 `repeats` times; the time is Brian2's own measure of the simulation loop.
 Used by bench/bench_plasticity.py.
 """
-import os
 import tempfile
 
 import numpy as np

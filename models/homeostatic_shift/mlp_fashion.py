@@ -26,7 +26,6 @@ acceptance run. Usage:
 import argparse
 import importlib.util
 import os
-import sys
 import time
 
 import numpy as np

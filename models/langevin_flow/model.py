@@ -16,7 +16,6 @@ step, batch and dimension) during training and set to zero at evaluation, where 
 posterior means are used (the deterministic flow of the posterior-mean forcing).
 Sizes and training schedule are ours (README).
 """
-import math
 
 import torch
 from torch import nn

@@ -33,7 +33,6 @@ import math
 import os
 import struct
 import sys
-import time
 
 import numpy as np
 import torch  # must come before hebb._learn (shared libtorch)

@@ -110,7 +110,6 @@ def test_hlop_planted_subspace_and_projection_around_a_linear_layer():
     assert angle < 5.0
     lin = torch.nn.Linear(n, 3, bias=False, dtype=torch.float64)
     xin = torch.tensor(X[:10])
-    before = lin(xin).detach()
     lin(torch.randn(8, n, dtype=torch.float64)).square().sum().backward()
     G = lin.weight.grad.clone()
     h.project_grad_(lin)

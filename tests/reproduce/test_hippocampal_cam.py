@@ -3,7 +3,6 @@
 Oracles: a dictionary memory run through the same operation script (expected outputs
 and, as binary matrices, the expected weights), and the paper's latencies for recall by
 cue (cue at +5 steps, content at +6)."""
-import pathlib
 
 import numpy as np
 from reproduce_loader import load_system

@@ -3,9 +3,7 @@
 co-smoothing bps >= 0.9 x those of the true rates on held-out trials, equipartition of
 the Langevin layer within 5 %), that the model beats nlb_tools' smoothing baseline on
 co-smoothing, and that training is bit-identical when repeated (one thread)."""
-import sys
 
-import numpy as np
 import torch
 
 
