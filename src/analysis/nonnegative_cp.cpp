@@ -291,8 +291,9 @@ class anderson {
   static constexpr int memory = 3;  // m [1]
 
   void clear() { count_ = 0; }
-  // Record the pair (C_in, C_out) and set C_out to the extrapolated start.
-  void step(const cmat& c_in, cmat& c_out) {
+  // Record the pair (C_in, C_out) and set C_out to the extrapolated start; false (C_out
+  // left as it is) while the history holds a single pair.
+  bool step(const cmat& c_in, cmat& c_out) {
     const Eigen::Index n = c_out.size();
     if (res_.rows() != n) res_.resize(n, memory + 1), out_.resize(n, memory + 1);
     const int slot = count_ % (memory + 1);
@@ -300,7 +301,7 @@ class anderson {
     out_.col(slot) = c_out.reshaped();
     ++count_;
     const int h = std::min(count_ - 1, memory);  // differences available
-    if (h == 0) return;
+    if (h == 0) return false;
     Eigen::MatrixXd dF(n, h), dG(n, h);
     for (int d = 0; d < h; ++d) {  // oldest first: pair (count - 1 - h + d) -> (count - h + d)
       const int a = (count_ - 1 - h + d) % (memory + 1), b = (count_ - h + d) % (memory + 1);
@@ -311,6 +312,7 @@ class anderson {
     const Eigen::VectorXd Ff = dF.transpose().lazyProduct(res_.col(slot));
     const Eigen::VectorXd gamma = FF.completeOrthogonalDecomposition().solve(Ff);
     c_out.reshaped() = (out_.col(slot) - dG.lazyProduct(gamma)).cwiseMax(eps);
+    return true;
   }
 
  private:
@@ -325,10 +327,12 @@ class anderson {
 // rounds on the same T while a round moves them by more than δ times the first round,
 // at most 1 + α ρ_AB rounds (ρ_AB = 1 + pass flops / round flops): with C fixed, T holds
 // all that the fit of A and B needs from X. With p.extrapolate, C is extrapolated by
-// Anderson's method before the next iteration uses it; an iteration whose error rises
-// above the last accepted one's (by more than tol) is rejected: the fit goes back to that one's factors and
-// the history is cleared. The error tested for convergence is always that of plain
-// updates (before extrapolation). xt is X transposed (K x I·J row-major).
+// Anderson's method before the next iteration uses it; an iteration from an extrapolated
+// C whose error rises above the last accepted one's (by more than tol) is rejected: the
+// fit goes back to that one's factors and the history is cleared. A plain iteration is
+// never rejected (going back would only repeat it; HALS's rare rises, e.g. from a column
+// whose Gram entry is at rounding level, are kept as plain HALS keeps them). The error
+// tested for convergence is always that of plain updates (before extrapolation). xt is X transposed (K x I·J row-major).
 fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s, const cp_params& p) {
   cmat &A = s.A, &B = s.B, &C = s.C;
   const Eigen::Index I = A.rows(), J = B.rows(), K = C.rows(), R = A.cols();
@@ -345,6 +349,7 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
   // rounds of modes 1 and 2 on one T: a round costs 2 I·J·R flops and a sweep of each
   const int cap_ab = 1 + static_cast<int>(std::min(1e4, p.inner_alpha * (1 + xc / (2 * ijr + static_cast<double>((I + J) * R * (R + 2))))));
   anderson acc;
+  bool extrapolated = false;  // this iteration starts from an extrapolated C (only such can be rejected)
   int it = 0;
   for (; it < p.max_iter; ++it) {
     if (p.extrapolate) C_in = C;
@@ -380,9 +385,10 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
     const double e = std::sqrt(std::max(0.0, norm2 - 2 * inner + model2) / norm2);
     // changes below the rounding error of e (from |X|² - 2<X, X̂> + |X̂|²) count as none
     const double change = e - out.err, thr = std::max(p.tol, 8 * std::numeric_limits<double>::epsilon() / e);
-    if (p.extrapolate && change > thr) {  // the extrapolated start did worse: go back, forget the history
+    if (extrapolated && change > thr) {  // the extrapolated start did worse: go back, forget the history
       A = s.A0, B = s.B0, C = s.C0;
       acc.clear();
+      extrapolated = false;
       continue;
     }
     if (std::abs(change) < thr) {
@@ -403,7 +409,7 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
     }
     if (p.extrapolate && it + 1 < p.max_iter) {  // (the last iteration returns its plain updates)
       s.A0 = A, s.B0 = B, s.C0 = C;
-      acc.step(C_in, C);
+      extrapolated = acc.step(C_in, C);
     }
   }
   out.iterations = it;

@@ -113,3 +113,21 @@ def test_cp_on_the_thread_pool_works_in_a_forked_child():
     got = os.read(r, 4)
     os.waitpid(pid, 0)
     assert got == b"same"
+
+
+def test_cp_does_not_stall_when_a_plain_iteration_raises_the_error():
+    """An exact rank-1 tensor fitted with rank 4 (found by fuzzing): the extra components
+    die out, and a plain HALS iteration then raises the error a little (a Gram entry at
+    rounding level). Going back from a plain iteration would repeat it forever: the fit
+    stalled at relative error 0.0171 until only extrapolated iterations could be rejected.
+    Oracle: plain HALS reaches 1e-6 on the same tensor."""
+    f = [np.array([0.3897113114449493, 0.8823766788758513, 0.3474355254104352, 0.9697389722779549,
+                   0.9034865682019456, 0.6701547408449074]),
+         np.array([0.9051786870158391, 0.14788442379059108, 0.6866161058084402, 0.7567971904861028,
+                   0.26475410084759443, 0.15640119642541006]),
+         np.array([0.0052037784066391035, 0.36564059673061255])]
+    x = np.einsum("ir,jr,kr->ijk", *(v[:, None] for v in f))
+    plain = A.nonnegative_cp(x, 4, max_iter=5000, restarts=1, seed=227, inner_alpha=0, extrapolate=False)
+    assert plain["relative_error"] < 1e-5
+    fit = A.nonnegative_cp(x, 4, max_iter=1000, restarts=1, seed=227)
+    assert fit["converged"] and fit["relative_error"] < 1e-4

@@ -120,8 +120,9 @@ sweep_case random_sweep_case(hebb::counter_rng& r, std::size_t I, std::size_t J,
 // delta² times the first round's, at most 1 + floor(alpha ρ_AB) rounds,
 // ρ_AB = 1 + I J K R / (2 I J R + (I + J) R (R + 2)).
 // anderson: after each iteration C is extrapolated as the header states (memory 3, the
-// least-squares coefficients here from an SVD); an iteration whose error (here from the
-// reconstruction) rises is rejected: back to the last accepted factors, history cleared.
+// least-squares coefficients here from an SVD); an iteration from an extrapolated C whose
+// error (here from the reconstruction) rises is rejected: back to the last accepted
+// factors, history cleared.
 // Returns the number of rejected iterations.
 int naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::size_t K, Eigen::MatrixXd& A,
                 Eigen::MatrixXd& B, Eigen::MatrixXd& C, int sweeps, double alpha = 0, double delta = 0.1,
@@ -155,6 +156,7 @@ int naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::
   std::vector<Eigen::VectorXd> c_in, c_out;  // the pairs (C at the start, C at the end of an iteration)
   std::array<Eigen::MatrixXd, 3> kept;
   int rejected = 0;
+  bool extrapolated = false;  // the iteration starts from an extrapolated C
   for (int s = 0; s < sweeps; ++s) {
     const Eigen::MatrixXd start_c = C;
     Eigen::MatrixXd M;
@@ -191,8 +193,9 @@ int naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::
             num += (X(i, j, k) - v) * (X(i, j, k) - v), den += X(i, j, k) * X(i, j, k);
           }
       const double e = std::sqrt(num / den);
-      if (e - err > 8 * std::numeric_limits<double>::epsilon() / e) {
+      if (extrapolated && e - err > 8 * std::numeric_limits<double>::epsilon() / e) {
         A = kept[0], B = kept[1], C = kept[2];
+        extrapolated = false;
         ++rejected;
         c_in.clear(), c_out.clear();
         continue;
@@ -210,6 +213,7 @@ int naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::
       c_in.push_back(start_c.reshaped()), c_out.push_back(C.reshaped());
       if (c_in.size() > 4) c_in.erase(c_in.begin()), c_out.erase(c_out.begin());
       const auto h = static_cast<Eigen::Index>(c_in.size()) - 1;
+      extrapolated = h > 0;
       if (h == 0) continue;
       Eigen::MatrixXd dF(C.size(), h), dG(C.size(), h);
       for (Eigen::Index d = 0; d < h; ++d) {
