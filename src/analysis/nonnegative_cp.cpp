@@ -328,11 +328,13 @@ class anderson {
 // at most 1 + α ρ_AB rounds (ρ_AB = 1 + pass flops / round flops): with C fixed, T holds
 // all that the fit of A and B needs from X. With p.extrapolate, C is extrapolated by
 // Anderson's method before the next iteration uses it; an iteration from an extrapolated
-// C whose error rises above the last accepted one's (by more than tol) is rejected: the
-// fit goes back to that one's factors and the history is cleared. A plain iteration is
-// never rejected (going back would only repeat it; HALS's rare rises, e.g. from a column
-// whose Gram entry is at rounding level, are kept as plain HALS keeps them). The error
-// tested for convergence is always that of plain updates (before extrapolation). xt is X transposed (K x I·J row-major).
+// C whose error rises above the last accepted one's is rejected: the fit goes back to
+// that one's factors and the history is cleared. A plain iteration is never rejected
+// (going back would only repeat it; HALS's rare rises, e.g. from a column whose Gram
+// entry is at rounding level, are kept as plain HALS keeps them). The error tested for
+// convergence is always that of plain updates (before extrapolation), and only a plain
+// iteration ends the fit: an extrapolated one that changes the error by less than tol
+// (a stalled extrapolation as often as convergence) is followed by a plain one. xt is X transposed (K x I·J row-major).
 fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s, const cp_params& p) {
   cmat &A = s.A, &B = s.B, &C = s.C;
   const Eigen::Index I = A.rows(), J = B.rows(), K = C.rows(), R = A.cols();
@@ -385,13 +387,14 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
     const double e = std::sqrt(std::max(0.0, norm2 - 2 * inner + model2) / norm2);
     // changes below the rounding error of e (from |X|² - 2<X, X̂> + |X̂|²) count as none
     const double change = e - out.err, thr = std::max(p.tol, 8 * std::numeric_limits<double>::epsilon() / e);
-    if (extrapolated && change > thr) {  // the extrapolated start did worse: go back, forget the history
+    if (extrapolated && change > 0) {  // the extrapolated start did worse: go back, forget the history
       A = s.A0, B = s.B0, C = s.C0;
       acc.clear();
       extrapolated = false;
       continue;
     }
-    if (std::abs(change) < thr) {
+    const bool small = std::abs(change) < thr;
+    if (small && !extrapolated) {
       out.err = e;
       out.converged = true;
       ++it;
@@ -409,7 +412,12 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
     }
     if (p.extrapolate && it + 1 < p.max_iter) {  // (the last iteration returns its plain updates)
       s.A0 = A, s.B0 = B, s.C0 = C;
-      extrapolated = acc.step(C_in, C);
+      if (small) {  // an extrapolated start that barely moved: a plain iteration decides
+        acc.clear();
+        extrapolated = false;
+      } else {
+        extrapolated = acc.step(C_in, C);
+      }
     }
   }
   out.iterations = it;

@@ -23,8 +23,9 @@
 // rounds (ρ_AB = 1 + I·J·K·R / (2 I·J·R + (I + J) R (R + 2))). An iteration is then close
 // to a map C -> C', which extrapolation accelerates: Anderson's method (Walker & Ni, SIAM
 // J. Numer. Anal. 49, 2011) on the last 4 pairs (C, C') chooses the next C; an iteration
-// from an extrapolated C whose error rises above the last accepted one's by more than tol
-// is rejected (the fit goes back to that one's factors and forgets the history). The error tested for convergence is always that
+// from an extrapolated C whose error rises above the last accepted one's is rejected (the
+// fit goes back to that one's factors and forgets the history), and only a plain
+// iteration (one not started from an extrapolated C) can end the fit. The error tested for convergence is always that
 // of plain updates. α = 0 without extrapolation is plain HALS, one sweep per factor per
 // pass over X, iterate for iterate the textbook algorithm.
 // Relative error |X - X̂|_F / |X|_F is tracked from Gram matrices (no reconstruction).

@@ -193,7 +193,7 @@ int naive_hals(const std::vector<double>& x, std::size_t I, std::size_t J, std::
             num += (X(i, j, k) - v) * (X(i, j, k) - v), den += X(i, j, k) * X(i, j, k);
           }
       const double e = std::sqrt(num / den);
-      if (extrapolated && e - err > 8 * std::numeric_limits<double>::epsilon() / e) {
+      if (extrapolated && e > err) {
         A = kept[0], B = kept[1], C = kept[2];
         extrapolated = false;
         ++rejected;
