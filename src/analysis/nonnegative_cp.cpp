@@ -214,7 +214,8 @@ std::unique_ptr<double[], free_deleter> raw_buffer(std::size_t n) {
   const bool big = bytes >= 2 * huge;
   if (big) bytes = (bytes + huge - 1) / huge * huge;
   void* p = std::aligned_alloc(big ? huge : 64, (bytes + 63) / 64 * 64);
-  if (p == nullptr) throw Error("nonnegative_cp: cannot allocate {:.1f} MB for the transposed tensor", static_cast<double>(bytes) / 1e6);
+  if (p == nullptr)
+    throw Error("nonnegative_cp: cannot allocate {:.1f} MB for the transposed tensor", static_cast<double>(bytes) / 1e6);
 #ifdef MADV_HUGEPAGE
   if (big) madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it works as before
 #endif
@@ -334,7 +335,8 @@ class anderson {
 // entry is at rounding level, are kept as plain HALS keeps them). The error tested for
 // convergence is always that of plain updates (before extrapolation), and only a plain
 // iteration ends the fit: an extrapolated one that changes the error by less than tol
-// (a stalled extrapolation as often as convergence) is followed by a plain one. xt is X transposed (K x I·J row-major).
+// (a stalled extrapolation as often as convergence) is followed by a plain one. xt is X
+// transposed (K x I·J row-major).
 fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s, const cp_params& p) {
   cmat &A = s.A, &B = s.B, &C = s.C;
   const Eigen::Index I = A.rows(), J = B.rows(), K = C.rows(), R = A.cols();
@@ -349,7 +351,8 @@ fit_result hals_fit(const double* x, const double* xt, double norm2, factors& s,
   const int cap_b = inner_cap(xc / 2 + ijr, J, R, p.inner_alpha);
   const int cap_c = inner_cap(xc, K, R, p.inner_alpha);
   // rounds of modes 1 and 2 on one T: a round costs 2 I·J·R flops and a sweep of each
-  const int cap_ab = 1 + static_cast<int>(std::min(1e4, p.inner_alpha * (1 + xc / (2 * ijr + static_cast<double>((I + J) * R * (R + 2))))));
+  const double round_flops = 2 * ijr + static_cast<double>((I + J) * R * (R + 2));
+  const int cap_ab = 1 + static_cast<int>(std::min(1e4, p.inner_alpha * (1 + xc / round_flops)));
   anderson acc;
   bool extrapolated = false;  // this iteration starts from an extrapolated C (only such can be rejected)
   int it = 0;
